@@ -1,7 +1,9 @@
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields
 
+from .customer_related import CustomerRelatedMixin
 
-class Contact(DeactivableMixin, ModelSQL, ModelView):
+
+class Contact(CustomerRelatedMixin, DeactivableMixin, ModelSQL, ModelView):
     "Contact person of a customer (联系人)"
     __name__ = 'crm.contact'
 
@@ -18,6 +20,4 @@ class Contact(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        # A contact is visible and editable exactly when its customer is.
-        cls.__access__.add('customer')
         cls._order.insert(0, ('name', 'ASC'))

@@ -25,6 +25,11 @@ class Party(metaclass=PoolMeta):
             'invisible': ~Eval('crm_customer_type'),
             },
         help="The salesperson responsible for the customer.")
+    crm_shares = fields.One2Many(
+        'crm.customer.share', 'customer', "Shared With",
+        states={
+            'invisible': ~Eval('crm_customer_type'),
+            })
     crm_contacts = fields.One2Many(
         'crm.contact', 'customer', "Contacts",
         states={

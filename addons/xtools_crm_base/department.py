@@ -4,6 +4,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .visibility import clear_visibility_cache
+
 
 class DepartmentDepthError(ValidationError):
     pass
@@ -45,6 +47,12 @@ class Department(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
                 if member.crm_level == 'manager':
                     managers[department.id] = member.id
         return managers
+
+    @classmethod
+    def on_modification(cls, mode, departments, field_names=None):
+        super().on_modification(mode, departments, field_names=field_names)
+        # Managers see their sub-departments: the tree decides visibility.
+        clear_visibility_cache()
 
     @classmethod
     def validate_fields(cls, departments, field_names):

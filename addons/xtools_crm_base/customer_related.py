@@ -1,0 +1,12 @@
+class CustomerRelatedMixin:
+    """For records that belong to a customer (contacts, tasks, activities,
+    opportunities, deals …): they are readable and writable exactly when
+    their customer is, through Tryton's __access__, which applies the
+    customer's record rules to them. Name the link in _customer_field."""
+    __slots__ = ()
+    _customer_field = 'customer'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add(cls._customer_field)

@@ -1,0 +1,97 @@
+"""Hierarchy data permissions (SPEC B3), computed once per user.
+
+Record rules on the customer (party.party) Eval what this module puts in
+the rule context; every model linked to a customer inherits those rules
+through Tryton's ``__access__`` (see ``CustomerRelatedMixin``), so the rule
+is written once.
+"""
+from trytond.cache import Cache
+from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction
+
+# Cleared whenever the organisation changes (user level, department,
+# department tree, roles), in every process (Tryton's cache invalidation).
+_visibility_cache = Cache('xtools_crm_base.visibility', context=False)
+
+# Levels that see the data of their department and its sub-departments.
+LEADER_LEVELS = {'manager', 'assistant'}
+
+
+def _group_id(module, fs_id):
+    ModelData = Pool().get('ir.model.data')
+    try:
+        return ModelData.get_id(module, fs_id)
+    except KeyError:
+        # While the module itself is being activated
+        return None
+
+
+def user_visibility(user_id):
+    """Return (see_all, read_all, owner_ids) for the user:
+    see_all: reads and writes every customer (boss level, CRM admins);
+    read_all: reads every customer (customer service, finance);
+    owner_ids: the users whose customers this user reads and writes."""
+    cached = _visibility_cache.get(user_id)
+    if cached is not None:
+        return cached
+    pool = Pool()
+    User = pool.get('res.user')
+    Department = pool.get('crm.department')
+    groups = _user_groups(user_id)
+    with Transaction().set_user(0), Transaction().set_context(
+            active_test=False, _check_access=False):
+        user = User(user_id)
+        see_all = (user.crm_level == 'boss'
+            or _group_id('xtools_crm_base', 'group_crm_admin') in groups)
+        read_all = see_all or bool(groups & {
+                _group_id('xtools_crm_base', 'group_role_service'),
+                _group_id('xtools_crm_base', 'group_role_finance'),
+                })
+        owners = {user_id}
+        if user.crm_level in LEADER_LEVELS and user.crm_department:
+            departments = Department.search([
+                    ('parent', 'child_of', [user.crm_department.id]),
+                    ])
+            for sub in grouped_slice(departments):
+                owners.update(map(int, User.search([
+                                ('crm_department', 'in', list(map(int, sub))),
+                                ])))
+    result = (see_all, read_all, tuple(sorted(owners)))
+    _visibility_cache.set(user_id, result)
+    return result
+
+
+def _user_groups(user_id):
+    with Transaction().set_user(user_id):
+        return set(Pool().get('res.user').get_groups())
+
+
+def clear_visibility_cache():
+    pool = Pool()
+    Rule = pool.get('ir.rule')
+    _visibility_cache.clear()
+    Rule._domain_get_cache.clear()
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _get_context(cls, model_name):
+        context = super()._get_context(model_name)
+        user_id = Transaction().user
+        see_all, read_all, owners = user_visibility(user_id)
+        context['crm_user'] = user_id
+        context['crm_see_all'] = see_all
+        context['crm_read_all'] = read_all
+        context['crm_owners'] = list(owners)
+        return context
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        # The domain depends on who asks, not only on the groups: without
+        # the user in the key, two users of the same groups would share the
+        # first one's customers.
+        key = super()._get_cache_key(model_names)
+        return (*key, Transaction().user)
