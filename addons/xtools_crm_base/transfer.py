@@ -3,6 +3,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
 from .append_only import AppendOnlyLog
@@ -18,6 +19,8 @@ class Party(metaclass=PoolMeta):
         _crm_transfer_related, which later modules extend."""
         pool = Pool()
         Log = pool.get('crm.customer.transfer.log')
+        ModelAccess = pool.get('ir.model.access')
+        Rule = pool.get('ir.rule')
         customers = [c for c in customers if c.crm_owner != new_owner]
         if not customers:
             return
@@ -30,9 +33,15 @@ class Party(metaclass=PoolMeta):
                 'to_owner_name': new_owner.rec_name,
                 'reason': reason,
                 } for c in customers]
-        # Written through the rules: the user must be allowed to write them.
-        cls.write(customers, {'crm_owner': new_owner.id})
-        cls._crm_transfer_related(customers, new_owner)
+        # The user must be allowed to write the customers now; afterwards
+        # they may well be out of the user's sight (Tryton re-checks the
+        # rules after a write), so the move itself is done as root.
+        ModelAccess.check(cls.__name__, 'write')
+        Rule.check(cls.__name__, [c.id for c in customers], 'write')
+        with Transaction().set_user(0), without_check_access():
+            customers = cls.browse(customers)
+            cls.write(customers, {'crm_owner': new_owner.id})
+            cls._crm_transfer_related(customers, new_owner)
         Log.log(entries)
 
     @classmethod

@@ -1,6 +1,7 @@
 from sql import Literal, Null
 from sql.aggregate import Count
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
 from trytond.model.exceptions import AccessError, ValidationError
@@ -125,7 +126,8 @@ class User(metaclass=PoolMeta):
         party = Pool().get('party.party').__table__()
         counts = dict.fromkeys(map(int, users), 0)
         cursor = Transaction().connection.cursor()
-        for sub in grouped_slice(list(counts)):
+        for sub in grouped_slice(
+                list(counts), backend.MAX_QUERY_PARAMS):
             cursor.execute(*party.select(
                     party.crm_owner, Count(Literal('*')),
                     where=party.crm_owner.in_(list(sub))

@@ -5,6 +5,7 @@ the rule context; every model linked to a customer inherits those rules
 through Tryton's ``__access__`` (see ``CustomerRelatedMixin``), so the rule
 is written once.
 """
+from trytond import backend
 from trytond.cache import Cache
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
@@ -53,7 +54,8 @@ def user_visibility(user_id):
             departments = Department.search([
                     ('parent', 'child_of', [user.crm_department.id]),
                     ])
-            for sub in grouped_slice(departments):
+            for sub in grouped_slice(
+                    departments, backend.MAX_QUERY_PARAMS):
                 owners.update(map(int, User.search([
                                 ('crm_department', 'in', list(map(int, sub))),
                                 ])))
