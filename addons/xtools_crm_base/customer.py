@@ -1,13 +1,28 @@
+"""Customers (客户, SPEC B4/B5): a Tryton party with a customer type."""
+from trytond.i18n import gettext
 from trytond.model import Index, fields
-from trytond.pool import PoolMeta
+from trytond.exceptions import UserWarning
+from trytond.model.exceptions import ValidationError
+from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
+
+from .dictionary import dictionary_field
 
 CUSTOMER_TYPES = [
     (None, ""),
     ('enterprise', "Enterprise"),
     ('individual', "Individual"),
     ]
+_CUSTOMER = {'invisible': ~Eval('crm_customer_type')}
+
+
+class DuplicateCustomerWarning(UserWarning):
+    pass
+
+
+class HotCapError(ValidationError):
+    pass
 
 
 class Party(metaclass=PoolMeta):
@@ -25,22 +40,46 @@ class Party(metaclass=PoolMeta):
             'invisible': ~Eval('crm_customer_type'),
             },
         help="The salesperson responsible for the customer.")
+    crm_kind = dictionary_field(
+        'customer_kind', "Customer Kind", states=_CUSTOMER,
+        help="Potential customers are followed but have not signed; "
+        "the first approved deal makes them normal customers.")
+    crm_source = dictionary_field(
+        'customer_source', "Source", states=_CUSTOMER)
+    crm_status = dictionary_field(
+        'customer_status', "Status", states=_CUSTOMER)
+    crm_industry = dictionary_field('industry', "Industry", states=_CUSTOMER)
+    crm_region = fields.Many2One(
+        'country.subdivision', "Region", ondelete='RESTRICT',
+        states=_CUSTOMER)
+    crm_city = fields.Char("City", states=_CUSTOMER)
+    crm_hot = fields.Boolean(
+        "Hot", states=_CUSTOMER,
+        help="Likely to sign this month (热点客户). "
+        "Each salesperson has a limited number of hot customers.")
     crm_shares = fields.One2Many(
-        'crm.customer.share', 'customer', "Shared With",
-        states={
-            'invisible': ~Eval('crm_customer_type'),
-            })
+        'crm.customer.share', 'customer', "Shared With", states=_CUSTOMER)
     crm_contacts = fields.One2Many(
-        'crm.contact', 'customer', "Contacts",
-        states={
-            'invisible': ~Eval('crm_customer_type'),
-            })
+        'crm.contact', 'customer', "Contacts", states=_CUSTOMER)
+    # Maintained by the follow-up (activities, tasks) and the sales module
+    crm_last_contact_date = fields.Date(
+        "Last Contact", readonly=True, states=_CUSTOMER)
+    crm_next_followup_date = fields.Date(
+        "Next Follow-up", readonly=True, states=_CUSTOMER)
+    crm_latest_progress = fields.Char(
+        "Latest Progress", readonly=True, states=_CUSTOMER)
+    crm_latest_order_date = fields.Date(
+        "Latest Order", readonly=True, states=_CUSTOMER)
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
-        cls._sql_indexes.add(Index(t, (t.crm_owner, Index.Equality())))
+        cls._sql_indexes.update({
+                Index(t, (t.crm_owner, Index.Equality())),
+                Index(t, (t.crm_hot, Index.Equality()),
+                    where=t.crm_hot == True),  # noqa: E712
+                })
 
     @classmethod
     def default_crm_owner(cls):
@@ -50,3 +89,127 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def default_crm_customer_type(cls):
         return Transaction().context.get('crm_customer_type')
+
+    @classmethod
+    def default_crm_kind(cls):
+        if Transaction().context.get('crm_customer_type'):
+            return cls._crm_kind_id('potential')
+
+    @classmethod
+    def default_crm_hot(cls):
+        return False
+
+    @staticmethod
+    def _crm_kind_id(code):
+        return Pool().get('ir.model.data').get_id(
+            'xtools_crm_base', f'dict_customer_kind_{code}')
+
+    @fields.depends('crm_customer_type', 'crm_kind')
+    def on_change_crm_customer_type(self):
+        if self.crm_customer_type and not self.crm_kind:
+            self.crm_kind = self._crm_kind_id('potential')
+
+    @classmethod
+    def validate_fields(cls, parties, field_names):
+        super().validate_fields(parties, field_names)
+        cls.check_hot_cap(parties, field_names)
+
+    @classmethod
+    def check_hot_cap(cls, parties, field_names=None):
+        "Each salesperson has at most N hot customers (setting, default 10)"
+        if field_names and not field_names & {'crm_hot', 'crm_owner'}:
+            return
+        Configuration = Pool().get('crm.configuration')
+        cap = Configuration(1).get_hot_customer_cap()
+        owners = {p.crm_owner for p in parties if p.crm_hot and p.crm_owner}
+        with Transaction().set_context(_check_access=False):
+            for owner in owners:
+                count = cls.search_count([
+                        ('crm_owner', '=', owner.id),
+                        ('crm_hot', '=', True),
+                        ('crm_customer_type', '!=', None),
+                        ])
+                if count > cap:
+                    raise HotCapError(gettext(
+                            'xtools_crm_base.msg_hot_cap',
+                            owner=owner.rec_name, cap=cap))
+
+    @classmethod
+    def check_modification(cls, mode, parties, values=None, external=False):
+        super().check_modification(
+            mode, parties, values=values, external=external)
+        if mode == 'create' or (values and 'name' in values):
+            cls._warn_duplicate_names(parties, values)
+
+    @classmethod
+    def _warn_duplicate_names(cls, parties, values):
+        """Same name as another customer: warn, the user may go on. All
+        customers count, whoever owns them: the point is that two
+        salespeople do not follow the same company unknowingly."""
+        Warning = Pool().get('res.user.warning')
+        for party in parties:
+            name = (values['name'] if values and 'name' in values
+                else party.name)
+            customer_type = (values or {}).get(
+                'crm_customer_type', party.crm_customer_type)
+            if not customer_type or not name:
+                continue
+            with Transaction().set_context(
+                    _check_access=False, active_test=False):
+                others = cls.search([
+                        ('id', '!=', party.id),
+                        ('crm_customer_type', '!=', None),
+                        ('name', '=', name.strip()),
+                        ], limit=1)
+            if others:
+                warning = Warning.format('crm_duplicate_name', [party])
+                if Warning.check(warning):
+                    raise DuplicateCustomerWarning(warning, gettext(
+                            'xtools_crm_base.msg_duplicate_customer_name',
+                            name=name,
+                            owner=others[0].crm_owner.rec_name
+                            if others[0].crm_owner else '-'))
+
+    @classmethod
+    def on_modification(cls, mode, parties, field_names=None):
+        super().on_modification(mode, parties, field_names=field_names)
+        if mode == 'create':
+            cls._crm_create_individual_contacts(parties)
+
+    @classmethod
+    def _crm_create_individual_contacts(cls, parties):
+        "An individual customer is its own contact (个人客户)"
+        Contact = Pool().get('crm.contact')
+        contacts = []
+        for party in parties:
+            if party.crm_customer_type == 'individual' and not any(
+                    c.name == party.name for c in party.crm_contacts):
+                contacts.append({
+                        'customer': party.id,
+                        'name': party.name,
+                        'mobile': party.mobile,
+                        'email': party.email,
+                        })
+        if contacts:
+            Contact.create(contacts)
+
+    @classmethod
+    def crm_mark_signed(cls, customers):
+        """The first approved deal: the customer becomes a normal customer
+        and is no longer 'hot'. Called by the sales module."""
+        customers = [c for c in customers if c.crm_customer_type]
+        if customers:
+            with Transaction().set_context(_check_access=False):
+                cls.write(customers, {
+                        'crm_kind': cls._crm_kind_id('normal'),
+                        'crm_hot': False,
+                        })
+
+    @classmethod
+    def crm_deal_shelved(cls, customers):
+        "A shelved deal: the customer is no longer hot"
+        hot = [c for c in customers if c.crm_hot]
+        if hot:
+            with Transaction().set_context(_check_access=False):
+                cls.write(hot, {'crm_hot': False})
+
