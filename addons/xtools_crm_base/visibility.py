@@ -15,6 +15,7 @@ from trytond.transaction import Transaction
 # department tree, roles), in every process (Tryton's cache invalidation).
 _visibility_cache = Cache('xtools_crm_base.visibility', context=False)
 
+CUSTOMER_MODEL = 'party.party'
 # Levels that see the data of their department and its sub-departments.
 LEADER_LEVELS = {'manager', 'assistant'}
 
@@ -89,6 +90,31 @@ class Rule(metaclass=PoolMeta):
         context['crm_read_all'] = read_all
         context['crm_owners'] = list(owners)
         return context
+
+    @classmethod
+    def get(cls, model_name, mode='read'):
+        """Records linked to a customer (contacts, activities, service
+        records, receipts …) follow the customer's READ rules to be
+        created and changed: whoever may see a customer may record their
+        work on it (a colleague it is shared with read-only, customer
+        service, finance). Deleting them follows the customer's WRITE
+        rules. The customer record itself keeps its own rules per mode;
+        each model's access rights still decide who may do what at all."""
+        clause, clause_global = super().get(model_name, mode)
+        if mode == 'read' or model_name == CUSTOMER_MODEL:
+            return clause, clause_global
+        if not any(g.model == CUSTOMER_MODEL
+                for g in list(clause) + list(clause_global)):
+            return clause, clause_global
+        borrowed_mode = 'write' if mode == 'delete' else 'read'
+        borrowed, borrowed_global = super().get(model_name, borrowed_mode)
+        for own, other in [(clause, borrowed), (clause_global, borrowed_global)]:
+            for group in [g for g in own if g.model == CUSTOMER_MODEL]:
+                del own[group]
+            for group, domain in other.items():
+                if group.model == CUSTOMER_MODEL:
+                    own[group] = domain
+        return clause, clause_global
 
     @classmethod
     def _get_cache_key(cls, model_names):

@@ -142,6 +142,37 @@ class PermissionTestCase(unittest.TestCase):
             [('share', 'read'), ('write', 'write')])
 
     @with_transaction()
+    def test_readers_record_work_on_customer(self):
+        "Who reads a customer may add records to it, not delete them"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Contact = pool.get('crm.contact')
+        Share = pool.get('crm.customer.share')
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        _, users, customers = build_organisation()
+        customer = customers['staff_a1']
+        Share.create([{'customer': customer.id,
+                    'user': users['staff_b'].id, 'mode': 'read'}])
+        service = ModelData.get_id('xtools_crm_base', 'group_role_service')
+        User.write([users['keeper']], {'groups': [('add', [service])]})
+        for login in ['staff_b', 'keeper']:
+            with self.subTest(user=login), self.as_user(users[login]), \
+                    Transaction().set_context(_check_access=True):
+                contact, = Contact.create([{
+                            'customer': customer.id, 'name': login}])
+                Contact.write([contact], {'title': "Engineer"})
+                with self.assertRaises(AccessError):
+                    Party.write([Party(customer.id)], {'name': "Changed"})
+                with self.assertRaises(AccessError):
+                    Contact.delete([contact])
+        # Nobody records work on a customer they cannot see
+        with self.as_user(users['staff_a2']), \
+                Transaction().set_context(_check_access=True):
+            with self.assertRaises(AccessError):
+                Contact.create([{'customer': customer.id, 'name': "X"}])
+
+    @with_transaction()
     def test_transfer_moves_customer_and_logs(self):
         "Transfer gives the customer to another owner, logged"
         pool = Pool()
