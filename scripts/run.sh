@@ -7,9 +7,11 @@ scripts/setup.sh
 
 DB=${XTOOLS_DB:-xtools}
 PORT=${XTOOLS_PORT:-8000}
+# Defaults for what trytond.conf leaves to the environment
+export TRYTOND_DATABASE__URI=${TRYTOND_DATABASE__URI:-sqlite://}
 export TRYTOND_DATABASE__PATH=${TRYTOND_DATABASE__PATH:-$ROOT/var/db}
-export TRYTOND_WEB__ROOT=$ROOT/var/sao
-export TRYTOND_WEB__LISTEN=127.0.0.1:$PORT
+export TRYTOND_WEB__ROOT=${TRYTOND_WEB__ROOT:-$ROOT/var/sao}
+export TRYTOND_WEB__LISTEN=${TRYTOND_WEB__LISTEN:-127.0.0.1:$PORT}
 mkdir -p "$TRYTOND_DATABASE__PATH"
 
 .venv/bin/python scripts/demo_db.py "$DB" --config trytond.conf
@@ -20,7 +22,11 @@ cat <<TXT
   Administrator: admin / ${XTOOLS_ADMIN_PASSWORD:-admin2026}
 TXT
 .venv/bin/python demo/load_demo.py --print-logins || true
-echo "  Stop with Ctrl+C. The data stays in $TRYTOND_DATABASE__PATH."
+case "$TRYTOND_DATABASE__URI" in
+    sqlite*) where=$TRYTOND_DATABASE__PATH ;;
+    *) where="the PostgreSQL database $DB" ;;
+esac
+echo "  Stop with Ctrl+C. The data stays in $where."
 echo
 # -d DB: trytond 8.0.12 answers every login with an error without it.
 exec .venv/bin/trytond -c trytond.conf -d "$DB"

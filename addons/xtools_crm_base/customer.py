@@ -77,6 +77,9 @@ class Party(metaclass=PoolMeta):
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.crm_owner, Index.Equality())),
+                # The rules admit non-customers: keep that arm indexable.
+                Index(t, (t.crm_customer_type,
+                        Index.Equality(cardinality='low'))),
                 Index(t, (t.crm_hot, Index.Equality()),
                     where=t.crm_hot == True),  # noqa: E712
                 })

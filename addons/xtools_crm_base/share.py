@@ -1,11 +1,12 @@
 """Sharing a customer with chosen users, read-only or read-write (B3)."""
 from trytond.i18n import gettext
-from trytond.model import ModelSQL, ModelView, Unique, fields
+from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 
 from .append_only import AppendOnlyLog
 from .customer_related import CustomerRelatedMixin
+from .visibility import clear_visibility_cache
 
 SHARE_MODES = [
     ('read', "Read"),
@@ -33,6 +34,7 @@ class CustomerShare(CustomerRelatedMixin, ModelSQL, ModelView):
         # Only those who may write the customer may share it.
         super().__setup__()
         t = cls.__table__()
+        cls._sql_indexes.add(Index(t, (t.user, Index.Equality())))
         cls._sql_constraints += [
             ('customer_user_unique', Unique(t, t.customer, t.user),
                 'xtools_crm_base.msg_share_unique'),
@@ -55,6 +57,8 @@ class CustomerShare(CustomerRelatedMixin, ModelSQL, ModelView):
     @classmethod
     def on_modification(cls, mode, shares, field_names=None):
         super().on_modification(mode, shares, field_names=field_names)
+        # The rules list the shared customers of each user.
+        clear_visibility_cache()
         if mode in {'create', 'write'}:
             Pool().get('crm.customer.share.log').record(
                 shares, 'write' if mode == 'write' else 'share')

@@ -1,0 +1,284 @@
+"""The demo data as a user of the sample company would see it.
+
+A throwaway SQLite database is created with trytond-admin (like
+scripts/demo_db.py does), the demo is loaded in-process through
+load_demo.connect/load, and the checks read it back with proteus.
+
+Set DB_CACHE=<dir> to reuse the freshly activated database between runs
+(keyed by the module list and the addons' files), and
+XTOOLS_DEMO_MODULES="xtools_crm_base …" to choose the modules.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DEMO = Path(__file__).resolve().parent
+ROOT = DEMO.parent
+sys.path.insert(0, str(DEMO))
+
+import demo_data as data  # noqa: E402
+import load_demo  # noqa: E402
+
+DB_NAME = 'demo_test'
+ADMIN_PASSWORD = 'admin2026'
+# Tryton modules whose screens the demo users get groups for.
+TRYTON_MODULES = ['sale_opportunity', 'stock', 'purchase']
+
+
+def modules():
+    if os.environ.get('XTOOLS_DEMO_MODULES'):
+        return os.environ['XTOOLS_DEMO_MODULES'].replace(',', ' ').split()
+    addons = sorted(
+        cfg.parent.name for cfg in (ROOT / 'addons').glob('*/tryton.cfg'))
+    return addons + TRYTON_MODULES
+
+
+def cache_file(names):
+    "A cache key that changes with the modules and with any addon file"
+    cache = os.environ.get('DB_CACHE')
+    if not cache or cache.startswith('postgresql://'):
+        return None
+    digest = hashlib.sha256(' '.join(names).encode())
+    for path in sorted((ROOT / 'addons').rglob('*')):
+        if path.is_file() and '__pycache__' not in path.parts:
+            digest.update(str(path).encode())
+            digest.update(str(path.stat().st_mtime_ns).encode())
+    return Path(cache) / f'xtools-demo-{digest.hexdigest()[:16]}.sqlite'
+
+
+def create_database(path, names):
+    "An activated database at path/DB_NAME.sqlite, as the run script makes"
+    target = path / f'{DB_NAME}.sqlite'
+    cached = cache_file(names)
+    if cached and cached.exists():
+        shutil.copyfile(cached, target)
+        return
+    target.touch()
+    passfile = path / 'admin.pass'
+    passfile.write_text(ADMIN_PASSWORD)
+    env = {k: v for k, v in os.environ.items() if k != 'TRYTOND_CONFIG'}
+    env.update(
+        TRYTOND_DATABASE__URI='sqlite://',
+        TRYTOND_DATABASE__PATH=str(path),
+        TRYTONPASSFILE=str(passfile))
+    admin = [str(Path(sys.executable).parent / 'trytond-admin'),
+        '-d', DB_NAME]
+    for args in [
+            ['--all', '--email', 'admin@example.com', '-l', 'zh_CN'],
+            ['-u', *names, '--activate-dependencies', '-l', 'zh_CN'],
+            ]:
+        subprocess.run(
+            admin + args, env=env, check=True, capture_output=True)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cached.parent.glob('xtools-demo-*.sqlite'):
+            stale.unlink()
+        shutil.copyfile(target, cached)
+
+
+@pytest.fixture(scope='module')
+def database(tmp_path_factory):
+    """The database path; trytond's configuration (in this process) and the
+    TRYTOND_* variables (for subprocesses) point at it while the tests run"""
+    from trytond import backend
+    from trytond import config as tconfig
+    if backend.name != 'sqlite':
+        pytest.skip("the demo test runs on an in-process SQLite file")
+    path = tmp_path_factory.mktemp('demo')
+    create_database(path, modules())
+    saved = {key: tconfig.get('database', key) for key in ['uri', 'path']}
+    tconfig.set('database', 'uri', 'sqlite://')
+    tconfig.set('database', 'path', str(path))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv('TRYTOND_DATABASE__URI', 'sqlite://')
+        patch.setenv('TRYTOND_DATABASE__PATH', str(path))
+        patch.delenv('TRYTOND_CONFIG', raising=False)
+        # proteus.config.set_trytond leaves the database name there.
+        patch.delenv('TRYTOND_DATABASE_URI', raising=False)
+        yield path
+    for key, value in saved.items():
+        tconfig.set('database', key, value)
+
+
+@pytest.fixture(scope='module')
+def demo(database):
+    "The admin's proteus config, after one load of the demo data"
+    config = load_demo.connect(DB_NAME)
+    load_demo.load(config)
+    return config
+
+
+def as_user(login):
+    from proteus import config as pconfig
+    return pconfig.set_trytond(DB_NAME, user=login)
+
+
+def test_company(demo):
+    from proteus import Model
+    Company = Model.get('company.company', config=demo)
+    company, = Company.find([])
+    assert company.rec_name == "上海飞达办公家具有限公司"
+    assert company.currency.code == 'CNY'
+    assert company.currency.symbol == "¥"
+    assert company.timezone == 'Asia/Shanghai'
+    address, = company.party.addresses
+    assert address.city == "上海市"
+
+
+def test_departments(demo):
+    from proteus import Model
+    Department = Model.get('crm.department', config=demo)
+    top = Department.find([('parent', '=', None)])
+    assert sorted(d.name for d in top) == sorted([
+            "研发部", "市场部", "采购部", "生产部", "商品部",
+            "销售部", "客户部", "仓储部", "财务部"])
+    sales, = [d for d in top if d.name == "销售部"]
+    assert sorted(d.rec_name for d in sales.children) == [
+        "销售部 / 销售一部", "销售部 / 销售二部"]
+    assert len(Department.find([])) == 11
+
+
+def test_boss(demo):
+    from proteus import Model
+    User = Model.get('res.user', config=demo)
+    boss, = User.find([('login', '=', 'wangtianhong')])
+    assert boss.name == "王天虹"
+    assert boss.crm_level == 'boss'
+    assert boss.language.code == 'zh_CN'
+    assert boss.company.rec_name == data.COMPANY_NAME
+    assert boss.employee.rec_name == "王天虹"
+    groups = {g.name for g in boss.groups}
+    assert {"CRM Role: Boss", "CRM Role: Sales"} <= groups
+
+
+def test_sales_teams(demo):
+    from proteus import Model
+    User = Model.get('res.user', config=demo)
+    for team in ["销售一部", "销售二部"]:
+        members = User.find([('crm_department.name', '=', team)])
+        levels = sorted(u.crm_level for u in members)
+        assert levels == ['assistant', 'manager', 'staff', 'staff'], team
+    director, = User.find([('crm_department.name', '=', "销售部")])
+    assert director.crm_level == 'manager'
+
+
+def test_users(demo):
+    "Every demo user is in the company, speaks zh_CN and has a role"
+    from proteus import Model
+    User = Model.get('res.user', config=demo)
+    users = User.find([('login', 'in', [u['login'] for u in data.LOGINS])])
+    assert len(users) == len(data.LOGINS)
+    for user in users:
+        assert user.language.code == 'zh_CN', user.login
+        assert user.company and user.employee, user.login
+        assert any(g.name.startswith("CRM Role:") for g in user.groups)
+    keeper, = User.find([('login', '=', 'yangjianjun')])
+    assert "CRM Role: Sales" not in {g.name for g in keeper.groups}
+    admin, = User.find([('login', '=', 'admin')])
+    assert admin.language.code == 'zh_CN'
+
+
+def test_demo_logins_can_log_in(demo):
+    "The password of the table works (what the run script shows)"
+    from trytond.transaction import Transaction
+    User = demo.pool.get('res.user')
+    for login in [data.LOGINS[0], data.LOGINS[-1]]:
+        with Transaction().start(DB_NAME, 0):
+            user_id = User.get_login(
+                login['login'], {'password': login['password']})
+            assert user_id and User(user_id).login == login['login']
+
+
+def test_customers(demo):
+    from proteus import Model
+    Party = Model.get('party.party', config=demo)
+    customers = Party.find([('crm_customer_type', '!=', None)])
+    assert len(customers) >= 30
+    for customer in customers:
+        assert customer.crm_owner, customer.name
+        assert customer.crm_contacts, customer.name
+    individuals = [
+        c for c in customers if c.crm_customer_type == 'individual']
+    assert len(individuals) == 6
+    mobiles = {row[0]: row[5] for row in data.INDIVIDUAL_CUSTOMERS}
+    for individual in individuals:
+        own, = [c for c in individual.crm_contacts
+            if c.name == individual.name]
+        # Party numbers are stored formatted (+86 …): compare the digits.
+        digits = ''.join(d for d in own.mobile if d.isdigit())
+        assert digits.endswith(mobiles[individual.name])
+    for name, login in data.WELL_KNOWN_CUSTOMERS.items():
+        customer, = Party.find([('name', '=', name)])
+        assert customer.crm_owner.login == login
+
+
+def test_customers_seen_by_their_users(demo):
+    "The boss sees every customer; a salesperson sees his well-known one"
+    from proteus import Model
+    domain = [('crm_customer_type', '!=', None)]
+    total = len(Model.get('party.party', config=demo).find(domain))
+    Party = Model.get('party.party', config=as_user('wangtianhong'))
+    assert len(Party.find(domain)) == total
+    for name, login in data.WELL_KNOWN_CUSTOMERS.items():
+        Party = Model.get('party.party', config=as_user(login))
+        assert Party.find([('name', '=', name)]), (login, name)
+
+
+def test_products(demo):
+    from proteus import Model
+    Category = Model.get('product.category', config=demo)
+    Template = Model.get('product.template', config=demo)
+    series = ["大班桌系列", "屏风组合系列", "职员系列", "会议桌系列",
+        "办公沙发系列", "转椅系列"]
+    for name in series:
+        category, = Category.find([('name', '=', name)])
+        templates = Template.find([('categories', '=', category.id)])
+        assert len(templates) >= 3, name
+        for template in templates:
+            assert template.list_price > template.products[0].cost_price
+            assert template.salable
+    if 'crm_model' in Template._fields:
+        template, = Template.find([('code', '=', 'FD-DB-2418')])
+        assert template.crm_model == 'FD-DB-2418'
+
+
+def test_first_login_lands_on_menu(demo):
+    from proteus import Model
+    Item = Model.get('ir.module.config_wizard.item', config=demo)
+    assert not Item.find([('state', '!=', 'done')])
+
+
+def test_second_load_refused(demo):
+    from proteus import Model
+    with pytest.raises(load_demo.DemoRefused, match="already exists"):
+        load_demo.load(demo)
+    Company = Model.get('company.company', config=demo)
+    assert len(Company.find([])) == 1
+
+
+def test_second_load_refused_by_the_script(demo, database):
+    "The command line says why and exits with 2"
+    config_file = database / 'trytond.conf'
+    config_file.write_text(
+        f"[database]\nuri = sqlite://\npath = {database}\n")
+    result = subprocess.run(
+        [sys.executable, str(DEMO / 'load_demo.py'),
+            '--database', DB_NAME, '--config', str(config_file)],
+        capture_output=True, text=True)
+    assert result.returncode == 2, result.stderr
+    assert "上海飞达办公家具有限公司 already exists" in result.stderr
+
+
+def test_print_logins():
+    result = subprocess.run(
+        [sys.executable, str(DEMO / 'load_demo.py'), '--print-logins'],
+        capture_output=True, text=True, check=True)
+    for login in data.LOGINS:
+        assert login['login'] in result.stdout
+        assert login['name'] in result.stdout
+    assert data.DEMO_PASSWORD in result.stdout
