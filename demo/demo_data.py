@@ -44,19 +44,11 @@ SUB_DEPARTMENTS = {
     "销售部": ["销售一部", "销售二部"],
     }
 
-# Tryton groups that make today's screens usable, by role; applied only
-# when the module that defines the group is activated. The CRM addons
-# grant their own access through the role groups.
-ROLE_TRYTON_GROUPS = {
-    'sales': [
-        ('sale', 'group_sale'),
-        ('sale_opportunity', 'group_opportunity'),
-        ],
-    'stock': [('stock', 'group_stock')],
-    'product': [('product', 'group_product_admin')],
-    'finance': [('account', 'group_account')],
-    'purchase': [('purchase', 'group_purchase')],
-    }
+# Tryton's own groups given beside the CRM roles, by role. None: the CRM
+# addons grant what each role needs through the role groups, and Tryton's
+# groups would show Tryton's own menus (a second 销售, 往来单位 …) beside
+# the CRM's.
+ROLE_TRYTON_GROUPS = {}
 
 
 def _user(title, name, login, level, department, roles,

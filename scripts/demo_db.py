@@ -23,8 +23,9 @@ ADMIN_PASSWORD = os.environ.get('XTOOLS_ADMIN_PASSWORD', 'admin2026')
 
 
 def backend_info(config_file):
-    from trytond.config import config, parse_uri
+    from trytond import config
     config.update_etc(config_file)
+    parse_uri = config.parse_uri
     uri = parse_uri(config.get('database', 'uri'))
     return uri.scheme, config.get('database', 'path')
 

@@ -14,6 +14,7 @@ BATCH_FIELDS = [
 class BatchEditStart(ModelView):
     "Batch edit customers"
     __name__ = 'crm.customer.batch_edit.start'
+    __string__ = "Batch Edit Customers"
 
     count = fields.Integer("Customers", readonly=True)
     crm_kind = dictionary_field('customer_kind', "Customer Kind")
@@ -27,6 +28,7 @@ class BatchEditStart(ModelView):
 class BatchEdit(Wizard):
     "Batch edit customers"
     __name__ = 'crm.customer.batch_edit'
+    __string__ = "Batch Edit Customers"
 
     start = StateView(
         'crm.customer.batch_edit.start',

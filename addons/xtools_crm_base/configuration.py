@@ -7,6 +7,7 @@ DEFAULT_HOT_CUSTOMER_CAP = 10
 class Configuration(ModelSingleton, ModelSQL, ModelView):
     "CRM Configuration"
     __name__ = 'crm.configuration'
+    __string__ = "CRM Configuration"
 
     hot_customer_cap = fields.Integer(
         "Hot Customers per Salesperson", required=True,

@@ -48,6 +48,7 @@ def clean_number(text):
 class Contact(CustomerRelatedMixin, DeactivableMixin, ModelSQL, ModelView):
     "Contact person of a customer (联系人)"
     __name__ = 'crm.contact'
+    __string__ = "Contact"
 
     customer = fields.Many2One(
         'party.party', "Customer", required=True, ondelete='CASCADE',
@@ -135,6 +136,7 @@ class Contact(CustomerRelatedMixin, DeactivableMixin, ModelSQL, ModelView):
 class Anniversary(ModelSQL, ModelView):
     "Contact anniversary (纪念日)"
     __name__ = 'crm.contact.anniversary'
+    __string__ = "Anniversary"
 
     contact = fields.Many2One(
         'crm.contact', "Contact", required=True, ondelete='CASCADE')

@@ -14,6 +14,7 @@ class DepartmentDepthError(ValidationError):
 class Department(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):
     "Department: company → department → at most one level of sub-department"
     __name__ = 'crm.department'
+    __string__ = "Department"
 
     name = fields.Char("Name", required=True)
     company = fields.Many2One('company.company', "Company", required=True)

@@ -20,6 +20,7 @@ class Dictionary(
         DeactivableMixin, sequence_ordered(), ModelSQL, ModelView):
     "Data dictionary entry"
     __name__ = 'crm.dictionary'
+    __string__ = "Data Dictionary Entry"
 
     type = fields.Selection(DICTIONARY_TYPES, "Type", required=True)
     name = fields.Char("Name", required=True, translate=True)

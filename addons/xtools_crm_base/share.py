@@ -21,6 +21,7 @@ class ShareWithOwnerError(ValidationError):
 class CustomerShare(CustomerRelatedMixin, ModelSQL, ModelView):
     "Customer shared with a user"
     __name__ = 'crm.customer.share'
+    __string__ = "Customer Share"
 
     customer = fields.Many2One(
         'party.party', "Customer", required=True, ondelete='CASCADE',
@@ -75,6 +76,7 @@ class CustomerShare(CustomerRelatedMixin, ModelSQL, ModelView):
 class CustomerShareLog(AppendOnlyLog):
     "Customer share log"
     __name__ = 'crm.customer.share.log'
+    __string__ = "Customer Share Log"
     _nullable_links = {'customer', 'user'}
 
     customer = fields.Many2One(

@@ -53,6 +53,7 @@ class Party(metaclass=PoolMeta):
 class CustomerTransferLog(AppendOnlyLog):
     "Customer transfer log"
     __name__ = 'crm.customer.transfer.log'
+    __string__ = "Customer Transfer Log"
     _nullable_links = {'customer', 'from_owner', 'to_owner'}
 
     customer = fields.Many2One(
@@ -70,6 +71,7 @@ class CustomerTransferLog(AppendOnlyLog):
 class CustomerTransferStart(ModelView):
     "Transfer customers"
     __name__ = 'crm.customer.transfer.start'
+    __string__ = "Transfer Customers"
 
     new_owner = fields.Many2One(
         'res.user', "New Owner", required=True,
@@ -81,6 +83,7 @@ class CustomerTransferStart(ModelView):
 class CustomerTransfer(Wizard):
     "Transfer customers"
     __name__ = 'crm.customer.transfer'
+    __string__ = "Transfer Customers"
 
     start = StateView(
         'crm.customer.transfer.start',

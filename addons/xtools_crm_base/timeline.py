@@ -1,0 +1,128 @@
+"""The customer's follow-up timeline (客户视图的“行动历史”列表): its
+activities, tasks and schedules in one list, latest first (与客户关联的日程、
+待办任务和行动历史都在该客户视图中集中显示).
+
+A read-only view over the three tables; each line links to its record.
+Lines follow the customer's visibility like any customer-related record:
+Tryton applies the customer's rules to a table_query model as to a table."""
+import datetime as dt
+
+from sql import Cast, Literal, Union
+from sql.conditionals import Case, Coalesce
+from sql.operators import Concat
+
+from trytond.model import ModelSQL, ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import And, Date, Eval, If
+
+from .customer_related import CustomerRelatedMixin
+from .schedule import company_timezone, local_day_start
+
+KINDS = [
+    ('activity', "Activity"),
+    ('task', "Task"),
+    ('schedule', "Schedule"),
+    ]
+STATES = [
+    ('done', "Done"),
+    ('open', "Open"),
+    ('cancelled', "Cancelled"),
+    ('planned', "Planned"),
+    ]
+SOURCES = [
+    ('crm.activity', "Activity"),
+    ('crm.task', "Task"),
+    ('crm.schedule', "Schedule"),
+    ]
+
+
+class CustomerTimeline(CustomerRelatedMixin, ModelSQL, ModelView):
+    "Customer follow-up timeline"
+    __name__ = 'crm.customer.timeline'
+    __string__ = "Customer Follow-up"
+
+    customer = fields.Many2One(
+        'party.party', "Customer", required=True, readonly=True)
+    date = fields.Date("Date", readonly=True)
+    kind = fields.Selection(KINDS, "Kind", readonly=True)
+    subject = fields.Char("Subject", readonly=True)
+    user = fields.Many2One(
+        'res.user', "User", readonly=True,
+        help="The author of an activity, the assignee of a task, "
+        "the organiser of a schedule.")
+    state = fields.Selection(STATES, "State", readonly=True)
+    source = fields.Reference("Record", SOURCES, readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def view_attributes(cls):
+        return super().view_attributes() + [
+            ('/tree', 'visual', If(And(Eval('state') == 'open',
+                        Eval('date', Date()) < Date()), 'danger', '')),
+            ]
+
+    @classmethod
+    def table_query(cls):
+        return Union(
+            cls._activity_query(), cls._task_query(), cls._schedule_query(),
+            all_=True)
+
+    # Ids are unique across the three tables: id * 3 + rank of the kind.
+    @classmethod
+    def _columns(cls, table, rank, model):
+        return [
+            (table.id * 3 + rank).as_('id'),
+            table.create_uid.as_('create_uid'),
+            table.create_date.as_('create_date'),
+            table.write_uid.as_('write_uid'),
+            table.write_date.as_('write_date'),
+            table.customer.as_('customer'),
+            Concat(model + ',', Cast(table.id, 'VARCHAR')).as_('source'),
+            ]
+
+    @classmethod
+    def _activity_query(cls):
+        activity = Pool().get('crm.activity').__table__()
+        return activity.select(
+            *cls._columns(activity, 0, 'crm.activity'),
+            activity.date.as_('date'),
+            Literal('activity').as_('kind'),
+            activity.subject.as_('subject'),
+            activity.author.as_('user'),
+            Literal('done').as_('state'))
+
+    @classmethod
+    def _task_query(cls):
+        task = Pool().get('crm.task').__table__()
+        return task.select(
+            *cls._columns(task, 1, 'crm.task'),
+            Coalesce(task.done_date, task.due_date).as_('date'),
+            Literal('task').as_('kind'),
+            task.subject.as_('subject'),
+            task.assignee.as_('user'),
+            task.state.as_('state'),
+            where=task.customer != None)  # noqa: E711
+
+    @classmethod
+    def _schedule_query(cls):
+        schedule = Pool().get('crm.schedule').__table__()
+        now, day_start = dt.datetime.now(), local_day_start()
+        all_day = Coalesce(schedule.all_day, False) == Literal(True)
+        # As crm.schedule's state: over once the end (of day) has passed
+        state = Case(
+            (all_day & (schedule.end < day_start), 'done'),
+            (~all_day & (schedule.end < now), 'done'),
+            else_='planned')
+        return schedule.select(
+            *cls._columns(schedule, 2, 'crm.schedule'),
+            cls.date.sql_cast(
+                schedule.start, timezone=company_timezone()).as_('date'),
+            Literal('schedule').as_('kind'),
+            schedule.subject.as_('subject'),
+            schedule.organiser.as_('user'),
+            state.as_('state'),
+            where=schedule.customer != None)  # noqa: E711

@@ -1,0 +1,107 @@
+"""Users' view: the sao web client in headless Chromium.
+
+The boss logs in (user name, then the password dialog), finds the Chinese
+menu and opens the customer list from it, as a user does; the screenshot of
+that screen is kept in $XTOOLS_ARTIFACTS/web_customers.png. The
+administrator logs in straight to the menu: the first-login module
+configuration wizard has been completed by the demo loader.
+"""
+import re
+
+from conftest import ADMIN, BOSS, artifacts_dir
+
+CUSTOMERS = '客户'
+CJK = re.compile(r'[\u4e00-\u9fff]')
+
+
+def sao_login(page, server, login, password):
+    "The two steps of sao's login: user name, then the password dialog"
+    page.goto(server.url)
+    page.locator('#login').fill(login)
+    page.locator('#login').press('Enter')
+    password_entry = page.locator('#ask-dialog-entry[type=password]')
+    password_entry.fill(password)
+    password_entry.press('Enter')
+    # Logged in: sao shows the menu, or first the tab of a login action
+    page.locator('#menu .column-char, #tablist li').first.wait_for(
+        state='visible')
+
+
+def menu_entries(page):
+    "The texts of the menu entries shown, once the menu is there"
+    page.locator('#menu .column-char').first.wait_for(state='visible')
+    return page.locator('#menu .column-char').all_inner_texts()
+
+
+def open_menu(page, *path):
+    """Click the menu entries of `path`, like a user: each click expands a
+    folder or opens the action of a leaf. Entries of the same name are told
+    apart by their position: the n-th element of path is the first entry of
+    that name after the previously clicked one."""
+    start = 0
+    for depth, name in enumerate(path):
+        entries = page.locator('#menu .column-char')
+        texts = entries.all_inner_texts()
+        try:
+            index = texts.index(name, start)
+        except ValueError:
+            raise AssertionError(
+                f'menu entry {name!r} not found after {path[:depth]} '
+                f'in {texts}') from None
+        entries.nth(index).click()
+        start = index + 1
+        if depth < len(path) - 1:
+            # Wait for the folder to show its children
+            page.wait_for_function(
+                'n => document.querySelectorAll('
+                '"#menu .column-char").length > n', arg=len(texts))
+
+
+def test_boss_opens_customer_list(server, chromium, demo_data):
+    page = chromium()
+    screenshot = artifacts_dir() / 'web_customers.png'
+    try:
+        sao_login(page, server, *BOSS)
+        assert CUSTOMERS in menu_entries(page), menu_entries(page)
+        open_menu(page, CUSTOMERS, CUSTOMERS)
+
+        tab = page.locator('#tabcontent .tab-pane.active')
+        for name in demo_data.WELL_KNOWN_CUSTOMERS:
+            tab.locator('.treeview td', has_text=name).first.wait_for(
+                state='visible')
+        assert tab.locator('.toolbar .title').first.get_attribute(
+            'title') == CUSTOMERS
+        assert f'#{server.database}/model/party.party' in page.url
+    finally:
+        page.screenshot(path=str(screenshot), full_page=True)
+
+
+def test_customer_list_speaks_chinese(server, chromium):
+    "Every column title of the customer list is Chinese"
+    page = chromium()
+    sao_login(page, server, *BOSS)
+    open_menu(page, CUSTOMERS, CUSTOMERS)
+    tab = page.locator('#tabcontent .tab-pane.active')
+    tab.locator('.treeview tbody tr').first.wait_for(state='visible')
+    headers = [h.strip() for h in
+        tab.locator('.treeview thead th:visible label').all_inner_texts()
+        if h.strip()]
+    assert headers
+    english = [h for h in headers if not CJK.search(h)]
+    assert not english, f'untranslated column titles: {english}'
+
+
+def test_admin_has_no_configuration_wizard(server, chromium, admin):
+    """The admin lands on the menu: no 'Module Configuration' wizard (sao
+    runs the login actions before it shows the menu, so a wizard would be
+    open by now, in a tab)."""
+    assert not admin.search_count('ir.module.config_wizard.item',
+        [('state', '=', 'open')])
+    page = chromium()
+    sao_login(page, server, *ADMIN)
+    tabs = [t.strip(' ×\n') for t in
+        page.locator('#tablist li').all_inner_texts()]
+    assert not tabs, f'tabs opened at login: {tabs}'
+    assert menu_entries(page)
+    assert not page.locator('#tablist li').count()
+    assert not page.locator('.modal:visible').count()
