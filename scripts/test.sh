@@ -37,6 +37,21 @@ PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -q -rfE
     --timeout=1800 "$@")
 PG_DB=xtools_test_$$
 
+# On PostgreSQL, Tryton's DB_CACHE keeps initialised databases as template
+# databases named test-<hash of the module names> (a copy is much faster
+# than pg_restore). Their names do not change with the sources, so the
+# templates of earlier runs are dropped first.
+PG_CACHE=${XTOOLS_PG_URI%/}
+drop_pg_templates() {
+    psql "${XTOOLS_PG_URI}postgres" -Atc \
+        "SELECT datname FROM pg_database WHERE datname LIKE 'test-%'" \
+        2>/dev/null | while read -r db; do
+            psql "${XTOOLS_PG_URI}postgres" -qc "DROP DATABASE \"$db\"" \
+                >/dev/null 2>&1 || true
+        done
+}
+drop_pg_templates
+
 run_suite() {  # name, then the command; output to $ART/name.log
     local name=$1; shift
     if "$@" >"$ART/$name.log" 2>&1; then
@@ -51,7 +66,7 @@ start=$SECONDS
 run_suite sqlite env TRYTOND_DATABASE__URI=sqlite:// \
     "${PYTEST[@]}" addons demo --junitxml="$ART/sqlite.xml" &
 run_suite postgresql env TRYTOND_DATABASE__URI="$XTOOLS_PG_URI" \
-    DB_NAME="$PG_DB" "${PYTEST[@]}" addons \
+    DB_NAME="$PG_DB" DB_CACHE="$PG_CACHE" "${PYTEST[@]}" addons \
     --junitxml="$ART/postgresql.xml" &
 run_suite e2e env TRYTOND_DATABASE__URI=sqlite:// \
     XTOOLS_PG_URI="$XTOOLS_PG_URI" "${PYTEST[@]}" tests \
@@ -60,6 +75,7 @@ wait
 
 psql "${XTOOLS_PG_URI}postgres" -qc "DROP DATABASE IF EXISTS \"$PG_DB\"" \
     >/dev/null 2>&1 || true
+drop_pg_templates
 
 status=0
 for suite in sqlite postgresql e2e; do

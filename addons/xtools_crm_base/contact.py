@@ -124,7 +124,8 @@ class Contact(CustomerRelatedMixin, DeactivableMixin, ModelSQL, ModelView):
                         ('customer', '!=', contact.customer.id),
                         ], limit=1)
             if others:
-                warning = Warning.format('crm_duplicate_mobile', [contact])
+                # Keyed on the existing contact: a new one has no stable id.
+                warning = Warning.format('crm_duplicate_mobile', others)
                 if Warning.check(warning):
                     raise DuplicateMobileWarning(warning, gettext(
                             'xtools_crm_base.msg_duplicate_mobile',

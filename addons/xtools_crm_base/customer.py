@@ -165,7 +165,9 @@ class Party(metaclass=PoolMeta):
                         ('name', '=', name.strip()),
                         ], limit=1)
             if others:
-                warning = Warning.format('crm_duplicate_name', [party])
+                # Keyed on the existing customer: a new record has no
+                # stable id yet (PostgreSQL never reuses a rolled back id).
+                warning = Warning.format('crm_duplicate_name', others)
                 if Warning.check(warning):
                     raise DuplicateCustomerWarning(warning, gettext(
                             'xtools_crm_base.msg_duplicate_customer_name',

@@ -22,6 +22,8 @@ class CustomerShare(CustomerRelatedMixin, ModelSQL, ModelView):
     "Customer shared with a user"
     __name__ = 'crm.customer.share'
     __string__ = "Customer Share"
+    # Sharing needs the right to write the customer, not only to read it.
+    _crm_customer_rules = 'strict'
 
     customer = fields.Many2One(
         'party.party', "Customer", required=True, ondelete='CASCADE',

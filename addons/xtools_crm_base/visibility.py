@@ -120,23 +120,41 @@ class Rule(metaclass=PoolMeta):
     @classmethod
     def get(cls, model_name, mode='read'):
         """Records linked to a customer (contacts, activities, service
-        records, receipts …) follow the customer's READ rules to be
-        created and changed: whoever may see a customer may record their
-        work on it (a colleague it is shared with read-only, customer
-        service, finance). Deleting them follows the customer's WRITE
-        rules. The customer record itself keeps its own rules per mode;
-        each model's access rights still decide who may do what at all."""
+        records, receipts …) and the customer's rules:
+        - reading follows the customer's read rules (Tryton's __access__);
+        - creating needs only to READ the customer: whoever sees a customer
+          may record their work on it (a colleague it is shared with
+          read-only, customer service, finance);
+        - changing or deleting needs to read the customer AND either to
+          write it or to be the record's creator: one's own activity can
+          be corrected, a colleague's cannot.
+        Models that set _crm_customer_rules = 'strict' (the shares: sharing
+        needs the right to write the customer) keep the customer's rules of
+        the same mode. The customer record itself keeps its own rules; each
+        model's access rights still decide who may do what at all."""
         clause, clause_global = super().get(model_name, mode)
         if mode == 'read' or model_name == CUSTOMER_MODEL:
+            return clause, clause_global
+        Model = Pool().get(model_name)
+        if getattr(Model, '_crm_customer_rules', None) == 'strict':
             return clause, clause_global
         if not any(g.model == CUSTOMER_MODEL
                 for g in list(clause) + list(clause_global)):
             return clause, clause_global
-        borrowed_mode = 'write' if mode == 'delete' else 'read'
-        borrowed, borrowed_global = super().get(model_name, borrowed_mode)
-        for own, other in [(clause, borrowed), (clause_global, borrowed_global)]:
+        for own in [clause, clause_global]:
             for group in [g for g in own if g.model == CUSTOMER_MODEL]:
                 del own[group]
+        if mode != 'create':
+            own_record = ('create_uid', '=', Transaction().user)
+            write, write_global = super().get(model_name, 'write')
+            for own, other in [(clause, write), (clause_global, write_global)]:
+                for group, domain in other.items():
+                    if group.model == CUSTOMER_MODEL:
+                        own[group] = ['OR', own_record, domain]
+        # Read groups last: a group that reads and writes keeps its plain
+        # (stricter) domain.
+        read, read_global = super().get(model_name, 'read')
+        for own, other in [(clause, read), (clause_global, read_global)]:
             for group, domain in other.items():
                 if group.model == CUSTOMER_MODEL:
                     own[group] = domain

@@ -4,8 +4,10 @@ from trytond.modules.company.tests import (
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 
+from .view_checks import CrmViewChecksMixin
 
-class CrmBaseTestCase(CompanyTestMixin, ModuleTestCase):
+
+class CrmBaseTestCase(CrmViewChecksMixin, CompanyTestMixin, ModuleTestCase):
     "Test the XToolsCRM base module"
     module = 'xtools_crm_base'
 

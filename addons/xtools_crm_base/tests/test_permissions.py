@@ -143,7 +143,7 @@ class PermissionTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_readers_record_work_on_customer(self):
-        "Who reads a customer may add records to it, not delete them"
+        "Who reads a customer adds records to it and corrects only their own"
         pool = Pool()
         Party = pool.get('party.party')
         Contact = pool.get('crm.contact')
@@ -152,20 +152,41 @@ class PermissionTestCase(unittest.TestCase):
         ModelData = pool.get('ir.model.data')
         _, users, customers = build_organisation()
         customer = customers['staff_a1']
-        Share.create([{'customer': customer.id,
+        share, = Share.create([{'customer': customer.id,
                     'user': users['staff_b'].id, 'mode': 'read'}])
         service = ModelData.get_id('xtools_crm_base', 'group_role_service')
         User.write([users['keeper']], {'groups': [('add', [service])]})
+        # A refused call leaves its half-work in this one test transaction
+        # (an RPC call would roll back): each user gets its own records and
+        # the refusals that change data come last.
         for login in ['staff_b', 'keeper']:
+            owners_contact, = Contact.create([{
+                        'customer': customer.id, 'name': f"Owner's {login}"}])
             with self.subTest(user=login), self.as_user(users[login]), \
                     Transaction().set_context(_check_access=True):
-                contact, = Contact.create([{
-                            'customer': customer.id, 'name': login}])
+                contact, moved = Contact.create([
+                        {'customer': customer.id, 'name': login},
+                        {'customer': customer.id, 'name': login + " 2"}])
                 Contact.write([contact], {'title': "Engineer"})
+                Contact.delete([contact])
+                with self.assertRaises(AccessError):
+                    Contact.write([Contact(owners_contact.id)],
+                        {'title': "Changed"})
                 with self.assertRaises(AccessError):
                     Party.write([Party(customer.id)], {'name': "Changed"})
                 with self.assertRaises(AccessError):
-                    Contact.delete([contact])
+                    Contact.delete([Contact(owners_contact.id)])
+                if login == 'staff_b':
+                    # Nor can one's own record go to a customer one
+                    # cannot see
+                    with self.assertRaises(AccessError):
+                        Contact.write([moved],
+                            {'customer': customers['staff_a2'].id})
+        # A read share does not let the reader upgrade it
+        with self.as_user(users['staff_b']), \
+                Transaction().set_context(_check_access=True):
+            with self.assertRaises(AccessError):
+                Share.write([Share(share.id)], {'mode': 'write'})
         # Nobody records work on a customer they cannot see
         with self.as_user(users['staff_a2']), \
                 Transaction().set_context(_check_access=True):
