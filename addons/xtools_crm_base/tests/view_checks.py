@@ -21,7 +21,8 @@ class CrmViewChecksMixin:
         View = pool.get('ir.ui.view')
         problems = []
         for view in View.search([('module', '=', self.module)]):
-            if view.rng_type != 'tree':
+            view_type = view.inherit.type if view.inherit else view.type
+            if view_type != 'tree':
                 continue
             Model = pool.get(view.model)
             arch = etree.fromstring(view.arch)

@@ -3,6 +3,7 @@ from decimal import Decimal
 from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from xtools_crm_base.tests.view_checks import CrmViewChecksMixin
 
 
 def create_customer(name="Customer"):
@@ -19,7 +20,7 @@ def create_customer(name="Customer"):
     return customer, admin
 
 
-class CrmServiceTestCase(ModuleTestCase):
+class CrmServiceTestCase(CrmViewChecksMixin, ModuleTestCase):
     "Test the XToolsCRM service module"
     module = 'xtools_crm_service'
 

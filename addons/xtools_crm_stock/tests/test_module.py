@@ -5,10 +5,11 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from xtools_crm_base.tests.view_checks import CrmViewChecksMixin
 from trytond.transaction import Transaction
 
 
-class CrmStockTestCase(CompanyTestMixin, ModuleTestCase):
+class CrmStockTestCase(CrmViewChecksMixin, CompanyTestMixin, ModuleTestCase):
     "Test the XToolsCRM products and stock module"
     module = 'xtools_crm_stock'
 
