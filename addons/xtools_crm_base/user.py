@@ -129,7 +129,7 @@ class User(metaclass=PoolMeta):
         for sub in grouped_slice(
                 list(counts), backend.MAX_QUERY_PARAMS):
             cursor.execute(*party.select(
-                    party.crm_owner, Count(Literal('*')),
+                    party.crm_owner, Count(party.id),
                     where=party.crm_owner.in_(list(sub))
                     & (party.crm_customer_type != Null),
                     group_by=[party.crm_owner]))

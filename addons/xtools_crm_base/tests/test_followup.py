@@ -399,7 +399,7 @@ class FollowupTestCase(unittest.TestCase):
 
     @with_transaction()
     def test_readers_record_followup_on_customer(self):
-        "Who reads a customer records follow-up on it, without deleting"
+        "Who reads a customer records follow-up on it; only writers and the author change it"
         pool = Pool()
         Task = pool.get('crm.task')
         Activity = pool.get('crm.activity')
@@ -409,6 +409,13 @@ class FollowupTestCase(unittest.TestCase):
         customer = customers['staff_a1']
         Share.create([{'customer': customer.id,
                     'user': users['staff_b'].id, 'mode': 'read'}])
+        user_cm, check_cm = as_user(users['staff_a1'])
+        with user_cm, check_cm:
+            owners_task, = Task.create([{
+                        'customer': customer.id, 'subject': "Owner's call",
+                        'due_date': self.today()}])
+            owners_activity, = Activity.create([{
+                        'customer': customer.id, 'subject': "Owner's visit"}])
         user_cm, check_cm = as_user(users['staff_b'])
         with user_cm, check_cm:
             task, = Task.create([{
@@ -422,11 +429,18 @@ class FollowupTestCase(unittest.TestCase):
                         'end': dt.datetime(2031, 1, 6, 10)}])
             Task.write([task], {'description': "Printer driver"})
             Schedule.write([schedule], {'location': "On site"})
+            # A reader sees the owner's follow-up but cannot change it
+            self.assertEqual(
+                {t.id for t in Task.search([('customer', '=', customer.id)])},
+                {task.id, owners_task.id})
+            with self.assertRaises(AccessError):
+                Task.write([Task(owners_task.id)], {'subject': "Mine now"})
             for Model, record in [
-                    (Task, task), (Activity, activity),
-                    (Schedule, schedule)]:
+                    (Task, owners_task), (Activity, owners_activity)]:
                 with self.assertRaises(AccessError):
-                    Model.delete([record])
+                    Model.delete([Model(record.id)])
+            # ... while the author may withdraw what they recorded
+            Activity.delete([activity])
         # Nobody records follow-up on a customer they cannot see
         user_cm, check_cm = as_user(users['staff_a2'])
         with user_cm, check_cm:
@@ -439,7 +453,7 @@ class FollowupTestCase(unittest.TestCase):
                             'customer': customer.id, 'subject': "X",
                             'start': dt.datetime(2031, 1, 6, 9),
                             'end': dt.datetime(2031, 1, 6, 10)}])
-        # The owner may delete
+        # The owner may delete what a reader recorded
         user_cm, check_cm = as_user(users['staff_a1'])
         with user_cm, check_cm:
             Task.delete([Task(task.id)])
