@@ -291,7 +291,7 @@ def record_in_the_browser(
 
     # The timeline shows the call and the task it planned
     timeline = one2many(notebook_page(
-            tab, {'时间线', '行动历史'}, having_column='类别'))
+            tab, {'跟进时间线', '时间线', '行动历史'}, having_column='类别'))
     call_row = rows(timeline, subject).filter(has_not_text=proposed_subject)
     expect(call_row).to_have_count(1, timeout=WAIT)
     expect(call_row).to_contain_text(call_date)

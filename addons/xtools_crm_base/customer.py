@@ -74,6 +74,13 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def __setup__(cls):
         super().__setup__()
+        # Tryton lets a party go nameless; a customer nobody can find by
+        # name is lost, so customers must have one.
+        cls.name.states = cls.name.states.copy()
+        cls.name.states['required'] = (
+            cls.name.states.get('required', False)
+            | Bool(Eval('crm_customer_type')))
+        cls.name.depends = set(cls.name.depends) | {'crm_customer_type'}
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.crm_owner, Index.Equality())),

@@ -24,6 +24,20 @@ class CrmBaseTestCase(CrmViewChecksMixin, CompanyTestMixin, ModuleTestCase):
             self.assertIn("Team A", str(cm.exception))
 
     @with_transaction()
+    def test_customer_needs_a_name(self):
+        "A customer without a name is refused; other parties keep Tryton's rule"
+        Party = Pool().get('party.party')
+        company = create_company()
+        with set_company(company):
+            with self.assertRaises(ValidationError) as cm:
+                Party.create([{
+                            'crm_customer_type': 'enterprise',
+                            'crm_owner': 1}])
+            self.assertIn('"Name"', str(cm.exception))
+            supplier, = Party.create([{}])
+            self.assertFalse(supplier.name)
+
+    @with_transaction()
     def test_one_manager_per_department(self):
         "A department refuses a second manager but takes many assistants"
         pool = Pool()
