@@ -52,6 +52,11 @@ drop_pg_templates() {
 }
 drop_pg_templates
 
+# Tests throw their databases away: PostgreSQL need not wait for each commit
+# to reach the disk (a crash loses nothing worth keeping). A session setting,
+# so the server's configuration is left alone.
+export PGOPTIONS="${PGOPTIONS:-} -c synchronous_commit=off"
+
 run_suite() {  # name, then the command; output to $ART/name.log
     local name=$1; shift
     if "$@" >"$ART/$name.log" 2>&1; then

@@ -6,7 +6,7 @@ pytest ignores unittest's ``load_tests`` hook, so without this the
 import pathlib
 import unittest
 
-from trytond.tests.test_tryton import load_doc_tests
+from trytond.tests.test_tryton import drop_db, load_doc_tests
 
 
 def scenarios(test_file):
@@ -17,6 +17,10 @@ def scenarios(test_file):
 
 def run_scenario(module_name, test_file, scenario):
     "Run one scenario file and fail with the doctest report if it fails"
+    # Scenarios restore the module's cached database, shared with its unit
+    # tests; on PostgreSQL the restore drops the test database, which fails
+    # while the unit tests' pooled connections still hold it.
+    drop_db()
     loader = unittest.TestLoader()
     loader.testNamePatterns = [scenario]
     suite = load_doc_tests(

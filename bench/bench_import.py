@@ -1,0 +1,292 @@
+#!/usr/bin/env python
+"""Customer import benchmark: an .xlsx of --rows customers with contacts
+imported by xtools_crm_base (CustomerFileImport: read, check every row,
+create) against Tryton's plain create() of the same rows.
+
+Builds a throwaway database with xtools_crm_base, a company, a sales
+department with its manager (the importing user) and staff (the owners),
+the provinces and a source dictionary; writes the workbook in memory: each
+customer with a contact (mobile, email, title), a region, a city, an
+address, a source and an owner, a fifth of them individual customers, a
+third with a company phone, and a second contact for a tenth of them in
+the 联系人 sheet. Then times, as the manager with access checks on (as over
+RPC), each in its own transaction rolled back afterwards, alternately:
+- import: CustomerFileImport(file).run() — reading the file included;
+- plain: Party.create(values) of the values the import would create, in
+  the import's batches (one create() of 10,000 parties would spend most of
+  its time in Tryton's browse(), quadratic in the number of records), with
+  Tryton's per-record work (duplicate name and mobile warnings, which the
+  import replaces by its whole-file checks; one party code at a time).
+Goal: import ≤ 2× plain and ≥ 500 rows/s on SQLite.
+
+    .venv/bin/python bench/bench_import.py                  # SQLite, 10,000
+    .venv/bin/python bench/bench_import.py --rows 2000 --repeat 1
+    .venv/bin/python bench/bench_import.py --backend postgresql
+"""
+import argparse
+import io
+import json
+import os
+import random
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from benchlib import db as benchdb  # noqa: E402
+from benchlib.timing import ms, summary, table  # noqa: E402
+
+MODULE = 'xtools_crm_base'
+GOAL_RATIO = 2.0
+GOAL_ROWS_PER_SECOND = 500
+PROVINCES = [
+    ('CN-ZJ', "浙江省", ["杭州市", "宁波市", "嘉兴市"]),
+    ('CN-JS', "江苏省", ["南京市", "苏州市", "无锡市"]),
+    ('CN-GD', "广东省", ["广州市", "深圳市", "佛山市"]),
+    ('CN-SD', "山东省", ["济南市", "青岛市", "烟台市"]),
+    ]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚"
+WORDS = ["华", "盛", "达", "通", "信", "恒", "远", "博", "创", "新", "联",
+    "安", "泰", "宏", "鑫", "源"]
+TRADES = ["科技", "贸易", "家具", "建材", "物流", "电子", "设计", "食品"]
+TITLES = ["总经理", "采购经理", "行政主管", "财务", "技术总监"]
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('--backend', choices=['sqlite', 'postgresql'],
+        default='sqlite')
+    parser.add_argument('--rows', type=int, default=10_000,
+        help="customers in the file (default %(default)s)")
+    parser.add_argument('--repeat', type=int, default=3,
+        help="timed runs of each kind (default %(default)s)")
+    parser.add_argument('--pg-uri', default=benchdb.pg_uri_default())
+    parser.add_argument('--json', metavar='FILE',
+        help="also write the results as JSON")
+    return parser.parse_args(argv)
+
+
+# --- building ---------------------------------------------------------------
+
+def build(database):
+    "The company, the sales team and the provinces; returns (ids, seconds)"
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    from benchlib import organisation
+
+    start = time.perf_counter()
+    database.create([MODULE])
+    Pool(database.name).init()
+    with Transaction().start(database.name, 0) as transaction:
+        pool = Pool()
+        Department = pool.get('crm.department')
+        User = pool.get('res.user')
+        Country = pool.get('country.country')
+        Subdivision = pool.get('country.subdivision')
+        company = organisation.create_company()
+        department, = Department.create([{
+                    'name': "销售部", 'company': company.id}])
+        common = {'companies': [('add', [company.id])],
+            'company': company.id, 'crm_department': department.id}
+        manager, = User.create([{
+                    'login': 'bench_manager', 'name': "陈志明",
+                    'crm_level': 'manager', **common}])
+        staff = User.create([{
+                    'login': f'bench_staff_{i}', 'name': f"销售{i}",
+                    'crm_level': 'staff', **common} for i in range(1, 9)])
+        china, = Country.create([{'name': "中国", 'code': 'CN'}])
+        Subdivision.create([{
+                    'name': name, 'code': code, 'type': 'province',
+                    'country': china.id}
+                for code, name, _ in PROVINCES])
+        ids = {
+            'company': company.id,
+            'manager': manager.id,
+            'owners': [u.login for u in staff] + [manager.login],
+            }
+        transaction.commit()
+    return ids, time.perf_counter() - start
+
+
+def workbook(rows, owners, seed=7):
+    "The .xlsx bytes of rows customers in the template's format"
+    import openpyxl
+
+    from xtools_crm_base.customer_import import CONTACTS, CUSTOMERS
+
+    rng = random.Random(seed)
+    book = openpyxl.Workbook(write_only=True)
+    customers = book.create_sheet(CUSTOMERS.zh)
+    contacts = book.create_sheet(CONTACTS.zh)
+    customers.append([c.header for c in CUSTOMERS.columns])
+    contacts.append([c.header for c in CONTACTS.columns])
+    sources = ["Advertising", "Web Search", "Trade Show", "Telemarketing",
+        "Customer Referral"]
+    for i in range(rows):
+        code, province, cities = rng.choice(PROVINCES)
+        city = rng.choice(cities)
+        person = rng.choice(SURNAMES) + ''.join(rng.choices(GIVEN, k=2))
+        individual = rng.random() < .2
+        name = (f"{person}{i}" if individual else
+            f"{city[:-1]}{''.join(rng.choices(WORDS, k=2))}"
+            f"{rng.choice(TRADES)}有限公司{i}")
+        mobile = f'13{rng.randint(0, 9)}{i:08d}'
+        phone = (f'+86 571 {8600_0000 + i}'
+            if not individual and rng.random() < .33 else None)
+        customers.append([
+                name, "个人客户" if individual else "企业客户", None,
+                rng.choice(sources), None, None, province, city,
+                f"{city}人民路{rng.randint(1, 999)}号", phone, None,
+                rng.choice(owners),
+                person if not individual else None,
+                None if individual else rng.choice(TITLES),
+                mobile, None, f'c{i}@example.com', None, None])
+        if not individual and rng.random() < .1:
+            contacts.append([name, rng.choice(SURNAMES) + "经理",
+                    rng.choice(TITLES), f'15{rng.randint(0, 9)}{i:08d}'])
+    output = io.BytesIO()
+    book.save(output)
+    return output.getvalue()
+
+
+# --- timing -----------------------------------------------------------------
+
+def one(dbname, ids, data, kind, values=None):
+    """(seconds, CPU seconds, customers created) of one import or plain
+    create, rolled back"""
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+
+    from xtools_crm_base.customer_import import (
+        BATCH_SIZE, CustomerFileImport)
+
+    context = {'company': ids['company'], '_check_access': True}
+    with Transaction().start(dbname, ids['manager'], context=context) \
+            as transaction:
+        Party = Pool().get('party.party')
+        start, cpu = time.perf_counter(), time.process_time()
+        if kind == 'import':
+            importer = CustomerFileImport(data)
+            if not importer.run():
+                raise RuntimeError(
+                    "the benchmark file has errors: %s" % [
+                        (i.row, i.column, i.reason)
+                        for i in importer.issues[:5]])
+            count = len(importer.customers)
+        elif kind == 'check':
+            importer = CustomerFileImport(data)
+            importer.check()
+            count = len(importer.customers)
+        else:
+            count = 0
+            for first in range(0, len(values), BATCH_SIZE):
+                count += len(Party.create(values[first:first + BATCH_SIZE]))
+        seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu
+        transaction.rollback()
+    return seconds, cpu, count
+
+
+def create_values(dbname, ids, data):
+    "What the import creates, for the plain create"
+    from trytond.transaction import Transaction
+
+    from xtools_crm_base.customer_import import CustomerFileImport
+    context = {'company': ids['company'], '_check_access': True}
+    with Transaction().start(dbname, ids['manager'], context=context) \
+            as transaction:
+        importer = CustomerFileImport(data)
+        assert importer.check(), importer.issues[:5]
+        transaction.rollback()
+        return importer.customers, importer.contact_count
+
+
+def time_database(args, database, ids):
+    data = workbook(args.rows, ids['owners'])
+    values, contacts = create_values(database.name, ids, data)
+    samples = {'import': [], 'plain': [], 'check': []}
+    cpu = {'import': [], 'plain': [], 'check': []}
+    counts = {}
+    for i in range(args.repeat):
+        # Alternate the order, so that neither always goes first
+        kinds = ['import', 'plain'] if i % 2 == 0 else ['plain', 'import']
+        for kind in kinds + ['check']:
+            seconds, cpu_seconds, counts[kind] = one(
+                database.name, ids, data, kind, values)
+            samples[kind].append(seconds)
+            cpu[kind].append(cpu_seconds)
+            print(f"  {kind}: {seconds:.2f} s ({cpu_seconds:.2f} s CPU)",
+                flush=True)
+    return {
+        'backend': database.backend,
+        'rows': args.rows,
+        'contacts': contacts,
+        'file_bytes': len(data),
+        'repeat': args.repeat,
+        'counts': counts,
+        'load_average': os.getloadavg(),
+        **{kind: summary(s) for kind, s in samples.items()},
+        'cpu': {kind: summary(s) for kind, s in cpu.items()},
+        }
+
+
+def report(result):
+    imp, plain, check = result['import'], result['plain'], result['check']
+    cpu = result['cpu']
+    ratio = imp['median_ms'] / plain['median_ms']
+    rate = result['rows'] / (imp['median_ms'] / 1000)
+    cpu_rate = result['rows'] / (cpu['import']['median_ms'] / 1000)
+    load = ', '.join(f'{x:.1f}' for x in result['load_average'])
+    return '\n'.join([
+        f"\n## {result['backend']}: {result['rows']} customers with "
+        f"{result['contacts']} contacts ({result['file_bytes'] // 1024} KB "
+        f"file), {result['repeat']} runs of each; load average {load}",
+        table(['kind', 'median s', 'min s', 'max s', 'median CPU s'], [
+                [name, ms(r['median_ms'] / 1000), ms(r['min_ms'] / 1000),
+                    ms(r['max_ms'] / 1000),
+                    ms(cpu[kind]['median_ms'] / 1000)]
+                for name, kind, r in [
+                    ('import (read, check, create)', 'import', imp),
+                    ('plain create', 'plain', plain),
+                    ('import: read and check only', 'check', check)]]),
+        f"ratio import / plain (median): {ratio:.2f}× (goal ≤ "
+        f"{GOAL_RATIO:.0f}×: " + ('holds' if ratio <= GOAL_RATIO
+            else 'FAILS') + ')',
+        f"import rate: {rate:.0f} rows/s (goal ≥ {GOAL_ROWS_PER_SECOND}: "
+        + ('holds' if rate >= GOAL_ROWS_PER_SECOND else 'FAILS') + '); '
+        f"{cpu_rate:.0f} rows per CPU second (what one idle core gives)",
+        ])
+
+
+def result_ok(result):
+    ratio = result['import']['median_ms'] / result['plain']['median_ms']
+    rate = result['rows'] / (result['import']['median_ms'] / 1000)
+    return ratio <= GOAL_RATIO and (
+        result['backend'] != 'sqlite' or rate >= GOAL_ROWS_PER_SECOND)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    database = benchdb.ThrowawayDatabase(args.backend, pg_uri=args.pg_uri)
+    database.configure()
+    print(f"[{args.backend}] database {database.location}", flush=True)
+    try:
+        ids, seconds = build(database)
+        print(f"[{args.backend}] built in {seconds:.0f} s; timing "
+            f"{args.rows} rows …", flush=True)
+        result = time_database(args, database, ids)
+        print(report(result), flush=True)
+    finally:
+        database.drop()
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(result, f, indent=2, default=str)
+    return 0 if result_ok(result) else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())
