@@ -43,6 +43,7 @@ def load(config):
     customers = create_customers(
         config, users, country, subdivisions, zh_cn)
     products = create_products(config)
+    pipeline = load_sales(config)
     set_admin_language(config, zh_cn)
     return {
         'company': company.rec_name,
@@ -50,7 +51,25 @@ def load(config):
         'users': len(users),
         'customers': len(customers),
         'products': len(products),
+        **pipeline,
         }
+
+
+def load_sales(config):
+    "Opportunities, a project, a quote and deals, with xtools_crm_sales"
+    Module = Model.get('ir.module', config=config)
+    if not Module.find([
+                ('name', '=', 'xtools_crm_sales'),
+                ('state', '=', 'activated')]):
+        return {}
+    try:
+        from . import demo_deals, demo_sales
+    except ImportError:
+        import demo_deals
+        import demo_sales
+    counts = demo_sales.load(config)
+    counts.update(demo_deals.load_deals(config))
+    return counts
 
 
 def refuse_if_company_exists(config):

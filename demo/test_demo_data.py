@@ -247,6 +247,31 @@ def test_products(demo):
         assert template.crm_model == 'FD-DB-2418'
 
 
+def test_sales_pipeline_and_deals(demo):
+    "Opportunities, a project, a quote, contracts and orders to look at"
+    from proteus import Model
+    Module = Model.get('ir.module', config=demo)
+    if not Module.find([
+                ('name', '=', 'xtools_crm_sales'),
+                ('state', '=', 'activated')]):
+        pytest.skip("xtools_crm_sales is not activated")
+    import demo_deals
+    import demo_sales
+    Opportunity = Model.get('sale.opportunity', config=demo)
+    assert len(Opportunity.find([])) == len(demo_sales.OPPORTUNITIES)
+    project, = Model.get('crm.project', config=demo).find([])
+    assert len(project.partners) == len(demo_sales.PROJECT['partners'])
+    quote, = Model.get('crm.quote', config=demo).find([])
+    assert quote.lines
+    Sale = Model.get('sale.sale', config=demo)
+    deals = Sale.find([])
+    assert len(deals) == len(demo_deals.DEALS)
+    assert {d.crm_deal_type for d in deals} == {'contract', 'order'}
+    # The boss sees them all; a salesperson sees his customer's only
+    Sale = Model.get('sale.sale', config=as_user('zhanghao'))
+    assert 0 < len(Sale.find([])) < len(deals)
+
+
 def test_first_login_lands_on_menu(demo):
     from proteus import Model
     Item = Model.get('ir.module.config_wizard.item', config=demo)

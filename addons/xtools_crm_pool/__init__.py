@@ -1,3 +1,5 @@
-# XToolsCRM public pool (公海): maturity grades that send customers to the
-# private library, the temporary library or the public pool; claim, release
-# and auto-return grow here (SPEC P). Registration lives in tryton.cfg.
+# XToolsCRM public pool (公海, SPEC P): maturity grades that send customers
+# to the private library, the temporary library or the public pool; claim,
+# assign, release, extend, auto-return with caps, re-claim locks, reminders,
+# a rule simulator and an append-only pool log. Registration lives in
+# tryton.cfg.

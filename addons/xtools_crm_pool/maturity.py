@@ -1,4 +1,7 @@
+from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields, sequence_ordered
+
+from .configuration import LimitError
 
 LIBRARIES = [
     ('private', "Private Library"),
@@ -21,6 +24,16 @@ class Maturity(sequence_ordered(), ModelSQL, ModelView):
         LIBRARIES, "Library", required=True, sort=False,
         help="The library a customer of this grade is kept in: "
         "the owner's private or temporary library, or the public pool.")
+    return_days = fields.Integer(
+        "Return Limit (days)",
+        domain=['OR',
+            ('return_days', '=', None),
+            ('return_days', '>', 0),
+            ],
+        help="Days without follow-up (temporary library) or without "
+        "contact (private library) after which a customer of this grade "
+        "returns to the pool.\n"
+        "Empty: the limit of the library in the CRM settings.")
 
     @classmethod
     def __setup__(cls):
@@ -36,6 +49,20 @@ class Maturity(sequence_ordered(), ModelSQL, ModelView):
     @classmethod
     def default_library(cls):
         return 'public'
+
+    @classmethod
+    def validate_fields(cls, grades, field_names):
+        super().validate_fields(grades, field_names)
+        if field_names and 'return_days' not in field_names:
+            return
+        for grade in grades:
+            if grade.return_days is not None and grade.return_days <= 0:
+                raise LimitError(gettext(
+                        'xtools_crm_pool.msg_limit_not_positive',
+                        limit='%s (%s)' % (
+                            cls.__names__('return_days')['field'],
+                            grade.rec_name),
+                        value=grade.return_days))
 
     def get_rec_name(self, name):
         return f'{self.code} - {self.label}'

@@ -5,8 +5,11 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
 from trytond.transaction import Transaction
 
+from xtools_crm_base.tests.view_checks import CrmViewChecksMixin
 
-class CrmSalesTestCase(CompanyTestMixin, ModuleTestCase):
+
+class CrmSalesTestCase(
+        CrmViewChecksMixin, CompanyTestMixin, ModuleTestCase):
     "Test the XToolsCRM sales module"
     module = 'xtools_crm_sales'
 

@@ -1,0 +1,357 @@
+"""Auto-return (自动回收, SPEC P4) as set-based SQL.
+
+One selection, built from the settings, serves everything: the daily run,
+the rule simulator, the "returns on" date of a customer and the list of
+customers about to return. So the simulator shows exactly what the run
+does. The run is idempotent: what it changed no longer matches.
+
+Day limits (company day, see tools.pool_today):
+- claimed or assigned: protected through crm_protection_end, returned the
+  next day unless the goal was met;
+- temporary / private library: returned on the day the last follow-up or
+  contact (or the day it entered the library, if later) is as many days
+  old as the limit of its grade, else of its library.
+"""
+import datetime as dt
+
+from sql import Literal, Null
+from sql.conditionals import Case
+from sql.functions import CurrentTimestamp
+from sql.operators import Or
+
+from trytond import backend
+from trytond.pool import Pool, PoolMeta
+from trytond.tools import grouped_slice
+from trytond.transaction import Transaction, without_check_access
+
+from .tools import forget_customers, pool_today
+
+FAR = dt.date(9000, 1, 1)
+DAY = dt.timedelta(days=1)
+_LIBRARY_RULE = {
+    'claimed': 'protection_expired',
+    'temporary': 'temporary_no_followup',
+    'private': 'private_no_contact',
+    }
+
+
+class ReturnSettings:
+    """The limits a run applies: those of the CRM settings, or those an
+    administrator tries in the rule simulator before saving them."""
+
+    def __init__(self, today, temporary_days=None, private_days=None,
+            grade_days=None, goal_deal=True, goal_receipt=True,
+            exempt=True, warn_days=None, escalate_days=None):
+        self.today = today
+        self.temporary_days = temporary_days
+        self.private_days = private_days
+        # {maturity id: days}: the grades' own limits
+        self.grade_days = {k: v for k, v in (grade_days or {}).items() if v}
+        self.goal_deal = goal_deal
+        self.goal_receipt = goal_receipt
+        self.exempt = exempt
+        self.warn_days = warn_days
+        self.escalate_days = escalate_days
+
+    @classmethod
+    def from_configuration(cls, today=None, **changes):
+        pool = Pool()
+        Configuration = pool.get('crm.configuration')
+        Maturity = pool.get('crm.maturity')
+        with Transaction().set_context(_check_access=False):
+            config = Configuration(1)
+            values = {
+                'temporary_days': config.pool_temporary_days,
+                'private_days': config.pool_private_days,
+                'grade_days': {
+                    m.id: m.return_days for m in Maturity.search([])},
+                'goal_deal': config.pool_goal_deal,
+                'goal_receipt': config.pool_goal_receipt,
+                'exempt': config.pool_exempt_open_deals,
+                'warn_days': config.pool_warn_days,
+                'escalate_days': config.pool_escalate_days,
+                }
+        values.update(changes)
+        return cls(today or pool_today(), **values)
+
+    def library_days(self, library):
+        return {
+            'temporary': self.temporary_days,
+            'private': self.private_days,
+            }[library]
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    # -- hooks for the deals (sales.py) ---------------------------------------
+
+    @classmethod
+    def _crm_pool_goal_condition(cls, party, deal=True, receipt=True):
+        """An SQL condition on the customer table `party`, true when the
+        customer met its pool goal during its protection: an approved deal
+        (deal) or a receipt (receipt) dated from party.crm_library_date
+        (the day it was taken) to party.crm_protection_end.
+        None: nothing to test against (sales.py adds the deals and
+        receipts when xtools_crm_sales is activated)."""
+        return None
+
+    @classmethod
+    def _crm_pool_exempt_condition(cls, party):
+        """An SQL condition on `party`, true for customers that must not
+        return automatically (an open opportunity or an approved deal).
+        None: no exemption (sales.py adds the opportunities and deals
+        when xtools_crm_sales is activated)."""
+        return None
+
+    # -- the selection -------------------------------------------------------
+
+    @classmethod
+    def _crm_pool_reference(cls, party):
+        "The last follow-up or contact, or the library day if later"
+        return Case(
+            (party.crm_last_contact_date > party.crm_library_date,
+                party.crm_last_contact_date),
+            else_=party.crm_library_date)
+
+    @classmethod
+    def _crm_pool_by_grade(cls, party, settings, library, value):
+        """An expression of the grade's limit (value(days) for each limit);
+        None when the rule is off for every grade"""
+        default = settings.library_days(library)
+        cases = [(party.crm_maturity == grade, value(days))
+            for grade, days in sorted(settings.grade_days.items())]
+        if not cases:
+            return value(default) if default else None
+        return Case(*cases, else_=value(default) if default else Null)
+
+    @classmethod
+    def _crm_pool_rules(cls, party, settings, horizon):
+        "[(rule, condition)]: the customers due to return by horizon"
+        rules = [('protection_expired',
+                (party.crm_library == 'claimed')
+                & (party.crm_owner != Null)
+                & (party.crm_protection_end != Null)
+                & (party.crm_protection_end < horizon))]
+        reference = cls._crm_pool_reference(party)
+        for library in ['temporary', 'private']:
+            threshold = cls._crm_pool_by_grade(
+                party, settings, library,
+                lambda days: horizon - dt.timedelta(days=days))
+            if threshold is not None:
+                rules.append((_LIBRARY_RULE[library],
+                        (party.crm_library == library)
+                        & (party.crm_owner != Null)
+                        & (reference <= threshold)))
+        return rules
+
+    @classmethod
+    def _crm_pool_goal_due(cls, party, settings):
+        "The claimed customers whose goal is met: None if it cannot be"
+        if not (settings.goal_deal or settings.goal_receipt):
+            return None
+        goal = cls._crm_pool_goal_condition(
+            party, deal=settings.goal_deal, receipt=settings.goal_receipt)
+        if goal is None:
+            return None
+        return ((party.crm_library == 'claimed')
+            & (party.crm_protection_end != Null)
+            & goal)
+
+    @classmethod
+    def _crm_pool_due(cls, party, settings, horizon):
+        """(condition, rule expression) of the customers that return by
+        horizon: not exempt, and whose goal is not met"""
+        rules = cls._crm_pool_rules(party, settings, horizon)
+        due = Or([c for _, c in rules])
+        if settings.exempt:
+            exempt = cls._crm_pool_exempt_condition(party)
+            if exempt is not None:
+                due &= ~exempt
+        goal = cls._crm_pool_goal_due(party, settings)
+        if goal is not None:
+            due &= ~goal
+        rule = Case(*[(c, r) for r, c in rules])
+        return due, rule
+
+    @classmethod
+    def _crm_pool_limit(cls, party, settings):
+        "The day limit that applies to each library customer"
+        cases = []
+        for library in ['temporary', 'private']:
+            limit = cls._crm_pool_by_grade(
+                party, settings, library, lambda days: days)
+            if limit is not None:
+                cases.append((party.crm_library == library, limit))
+        return Case(*cases, else_=Null) if cases else Null
+
+    @classmethod
+    def _crm_pool_since(cls, party):
+        "Since when: the day taken (claimed), else the last follow-up"
+        return Case(
+            (party.crm_library == 'claimed', party.crm_library_date),
+            else_=cls._crm_pool_reference(party))
+
+    @staticmethod
+    def _crm_pool_return_day(library, since, limit, protection_end):
+        if library == 'claimed':
+            return protection_end + DAY if protection_end else None
+        if since and limit:
+            return since + dt.timedelta(days=limit)
+
+    @classmethod
+    def _crm_pool_upcoming(cls, settings, horizon, ids=None):
+        """The customers that return by horizon, as dicts: customer, name,
+        owner, library, rule, since, limit, protection_end, return_date"""
+        party = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        due, rule = cls._crm_pool_due(party, settings, horizon)
+        query = party.select(
+            party.id, party.name, party.crm_owner, party.crm_library, rule,
+            cls._crm_pool_since(party), cls._crm_pool_limit(party, settings),
+            party.crm_protection_end,
+            where=due, order_by=[party.id])
+        rows = []
+        for sub_ids in (grouped_slice(ids, backend.MAX_QUERY_PARAMS)
+                if ids is not None else [None]):
+            if sub_ids is not None:
+                query.where = due & party.id.in_(list(sub_ids))
+            cursor.execute(*query)
+            for (id_, name, owner, library, rule_, since, limit,
+                    end) in cursor:
+                since = _date(since)
+                end = _date(end)
+                rows.append({
+                        'customer': id_,
+                        'name': name,
+                        'owner': owner,
+                        'library': library,
+                        'rule': rule_,
+                        'since': since,
+                        'limit': limit,
+                        'protection_end': end,
+                        'return_date': cls._crm_pool_return_day(
+                            library, since, limit, end),
+                        })
+        return rows
+
+    # -- the run ---------------------------------------------------------------
+
+    @classmethod
+    def crm_pool_cron(cls):
+        "The daily run, once per company (ir.cron)"
+        cls.crm_pool_auto_return()
+
+    @classmethod
+    @without_check_access
+    def crm_pool_auto_return(cls, settings=None):
+        """Goal met → protection cleared (达成); due → back to the public
+        pool (the 'return' entry of the log locks the previous owner out,
+        see crm.pool.lock); then the reminders. Returns {what: count}."""
+        pool = Pool()
+        Log = pool.get('crm.pool.log')
+        if not cls._crm_pool_enabled():
+            return {}
+        if settings is None:
+            settings = ReturnSettings.from_configuration()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        party = cls.__table__()
+        today = settings.today
+        counts = {}
+
+        goal = cls._crm_pool_goal_due(party, settings)
+        if goal is not None:
+            Log.insert_from([
+                    'customer', 'customer_name', 'operation', 'rule',
+                    'from_library', 'to_library', 'from_owner', 'to_owner',
+                    'reference_date', 'protection_end', 'day',
+                    ], party.select(
+                    party.id, party.name, Literal('goal'), Literal('goal_met'),
+                    party.crm_library, party.crm_library, party.crm_owner,
+                    party.crm_owner, party.crm_library_date,
+                    party.crm_protection_end, Literal(today),
+                    where=goal))
+            cursor.execute(*party.update([
+                        party.crm_protection_end, party.crm_pool_goal,
+                        party.write_uid, party.write_date,
+                        ], [
+                        Null, 'achieved',
+                        transaction.user, CurrentTimestamp(),
+                        ],
+                    where=goal))
+            counts['goal_met'] = cursor.rowcount
+
+        due, rule = cls._crm_pool_due(party, settings, today)
+        Log.insert_from([
+                'customer', 'customer_name', 'operation', 'rule',
+                'from_library', 'to_library', 'from_owner',
+                'reference_date', 'limit_days', 'protection_end', 'day',
+                ], party.select(
+                party.id, party.name, Literal('return'), rule,
+                party.crm_library, Literal('public'), party.crm_owner,
+                cls._crm_pool_since(party),
+                cls._crm_pool_limit(party, settings),
+                party.crm_protection_end, Literal(today),
+                where=due))
+        cursor.execute(*party.update([
+                    party.crm_previous_owner, party.crm_owner,
+                    party.crm_library, party.crm_library_date,
+                    party.crm_pool_taken, party.crm_protection_end,
+                    party.crm_pool_goal, party.crm_hot,
+                    party.write_uid, party.write_date,
+                    ], [
+                    party.crm_owner, Null,
+                    'public', today,
+                    Null, Null,
+                    Null, False,
+                    transaction.user, CurrentTimestamp(),
+                    ],
+                where=due))
+        counts['returned'] = cursor.rowcount
+        forget_customers()
+        counts.update(cls._crm_pool_remind(settings))
+        return counts
+
+    # -- the simulator ---------------------------------------------------------
+
+    @classmethod
+    @without_check_access
+    def crm_pool_simulate(cls, settings):
+        """What a run with these settings would do today, changing nothing:
+        dicts as _crm_pool_upcoming's, with action 'goal' (protection
+        cleared) or 'return' (back to the pool)"""
+        party = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        result = []
+        goal = cls._crm_pool_goal_due(party, settings)
+        if goal is not None:
+            cursor.execute(*party.select(
+                    party.id, party.name, party.crm_owner,
+                    party.crm_library_date, party.crm_protection_end,
+                    where=goal, order_by=[party.id]))
+            for id_, name, owner, since, end in cursor:
+                result.append({
+                        'action': 'goal',
+                        'customer': id_,
+                        'name': name,
+                        'owner': owner,
+                        'library': 'claimed',
+                        'rule': 'goal_met',
+                        'since': _date(since),
+                        'limit': None,
+                        'protection_end': _date(end),
+                        'return_date': None,
+                        })
+        for row in cls._crm_pool_upcoming(settings, settings.today):
+            row['action'] = 'return'
+            result.append(row)
+        return result
+
+def _date(value):
+    "Dates come back as text from SQLite expressions"
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value

@@ -1,0 +1,78 @@
+"""The pool goal and the exemption from the deals (SPEC P4), when
+xtools_crm_sales is activated too: an approved deal or a receipt within
+the protection meets the goal (达成); an open opportunity or an approved
+deal keeps a customer from returning automatically (a setting).
+
+Both are SQL conditions on the customer table, so the auto-return run,
+the rule simulator and the return dates stay set-based."""
+from sql import Literal
+from sql.operators import Exists
+
+from trytond.pool import Pool, PoolMeta
+
+# The sale states of an approved deal (xtools_crm_sales.deal.APPROVED_STATES)
+APPROVED_STATES = ['confirmed', 'processing', 'done']
+# The opportunity states still open (not won, lost nor cancelled)
+OPEN_OPPORTUNITY_STATES = ['lead', 'opportunity', 'converted']
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    @classmethod
+    def _crm_pool_goal_condition(cls, party, deal=True, receipt=True):
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Receipt = pool.get('crm.deal.receipt')
+        conditions = []
+        goal = super()._crm_pool_goal_condition(
+            party, deal=deal, receipt=receipt)
+        if goal is not None:
+            conditions.append(goal)
+
+        def within(date):
+            return ((date >= party.crm_library_date)
+                & (date <= party.crm_protection_end))
+        if deal:
+            sale = Sale.__table__()
+            conditions.append(Exists(sale.select(
+                        Literal(1),
+                        where=(sale.party == party.id)
+                        & sale.state.in_(APPROVED_STATES)
+                        & within(sale.crm_approval_date))))
+        if receipt:
+            sale = Sale.__table__()
+            receipt_ = Receipt.__table__()
+            conditions.append(Exists(receipt_.join(
+                        sale, condition=receipt_.deal == sale.id
+                        ).select(
+                        Literal(1),
+                        where=(sale.party == party.id)
+                        & within(receipt_.date))))
+        if not conditions:
+            return None
+        condition = conditions[0]
+        for other in conditions[1:]:
+            condition |= other
+        return condition
+
+    @classmethod
+    def _crm_pool_exempt_condition(cls, party):
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Opportunity = pool.get('sale.opportunity')
+        sale = Sale.__table__()
+        opportunity = Opportunity.__table__()
+        condition = (
+            Exists(opportunity.select(
+                    Literal(1),
+                    where=(opportunity.party == party.id)
+                    & opportunity.state.in_(OPEN_OPPORTUNITY_STATES)))
+            | Exists(sale.select(
+                    Literal(1),
+                    where=(sale.party == party.id)
+                    & sale.state.in_(APPROVED_STATES))))
+        exempt = super()._crm_pool_exempt_condition(party)
+        if exempt is not None:
+            condition |= exempt
+        return condition

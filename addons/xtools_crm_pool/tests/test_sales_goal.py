@@ -1,0 +1,121 @@
+"""The pool goal and exemption from real deals (xtools_crm_sales activated
+with the pool): an approved deal or a receipt within the protection meets
+the goal; an open opportunity or an approved deal keeps a library customer
+from returning. The deals' approval workflow is the sales module's (and
+tested there): here a deal is put in its approved state directly."""
+import datetime as dt
+import unittest
+from decimal import Decimal
+
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module
+from trytond.transaction import Transaction
+
+from .tools import TODAY, as_user, customer, frozen, pool_test, reload
+
+MODULES = ['xtools_crm_pool', 'xtools_crm_sales']
+AMOUNT = Decimal('1000.00')
+
+
+def days(n):
+    return dt.timedelta(days=n)
+
+
+def approved_deal(party, approval_date):
+    "A deal of party for AMOUNT, approved on approval_date"
+    Sale = Pool().get('sale.sale')
+    deal, = Sale.create([{'party': party.id}])
+    sale = Sale.__table__()
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*sale.update(
+            [sale.state, sale.sale_date, sale.crm_approval_date,
+                sale.untaxed_amount_cache, sale.tax_amount_cache,
+                sale.total_amount_cache],
+            ['confirmed', approval_date, approval_date,
+                AMOUNT, Decimal(0), AMOUNT],
+            where=sale.id == deal.id))
+    # Forget what the transaction cached of the draft
+    transaction = Transaction()
+    transaction.counter += 1
+    for cache in transaction.cache.values():
+        cache.get(Sale.__name__, {}).pop(deal.id, None)
+    return Sale(deal.id)
+
+
+class SalesGoalTestCase(unittest.TestCase):
+    "The pool goal and exemption read from the deals"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module(MODULES)
+
+    def run_pool(self, day):
+        Party = Pool().get('party.party')
+        with frozen(day):
+            return Party.crm_pool_auto_return()
+
+    @pool_test(pool_protection_days=30)
+    def test_goal_by_deal_or_receipt(self, users):
+        """An approved deal or a receipt within the protection: 达成; one
+        approved before the claim does not count"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Receipt = pool.get('crm.deal.receipt')
+        staff = users['staff_a1']
+        by_deal = customer("By Deal", users['staff_b'])
+        by_receipt = customer("By Receipt", users['staff_b'])
+        old_deal = customer("Old Deal", users['staff_b'])
+        with as_user(staff):
+            Party.crm_pool_claim([Party(by_deal.id), Party(by_receipt.id)])
+        # approved the day before it was claimed: not this owner's work
+        approved_deal(old_deal, TODAY - days(1))
+        with as_user(staff):
+            Party.crm_pool_claim([Party(old_deal.id)])
+        approved_deal(by_deal, TODAY + days(5))
+        paid = approved_deal(by_receipt, TODAY - days(60))
+        Receipt.create([{
+                    'deal': paid.id, 'date': TODAY + days(3),
+                    'amount': Decimal('100'), 'owner': staff.id,
+                    'method': 'transfer'}])
+
+        counts = self.run_pool(TODAY + days(6))
+
+        self.assertEqual(counts['goal_met'], 2)
+        for met in [by_deal, by_receipt]:
+            met = reload(met)
+            self.assertEqual(
+                (met.crm_library, met.crm_owner, met.crm_protection_end,
+                    met.crm_pool_goal),
+                ('claimed', staff, None, 'achieved'))
+        self.assertEqual(reload(old_deal).crm_pool_goal, 'pending')
+
+    @pool_test(pool_temporary_days=30, pool_exempt_open_deals=True)
+    def test_open_opportunity_or_approved_deal_exempts(self, users):
+        "Temporary customers with an open opportunity or a deal stay"
+        pool = Pool()
+        Opportunity = pool.get('sale.opportunity')
+        Configuration = pool.get('crm.configuration')
+        staff = users['staff_a1']
+        with frozen(TODAY - days(40)):
+            courted = customer("Courted", staff, 'D')
+            signed = customer("Signed", staff, 'D')
+            idle = customer("Idle", staff, 'D')
+        Opportunity.create([{
+                    'party': courted.id, 'description': "Desks"}])
+        approved_deal(signed, TODAY - days(20))
+
+        counts = self.run_pool(TODAY)
+
+        self.assertEqual(counts['returned'], 1)
+        self.assertEqual(
+            [reload(c).crm_library for c in [courted, signed, idle]],
+            ['temporary', 'temporary', 'public'])
+
+        # Without the exemption they return too
+        Configuration.write([Configuration(1)], {
+                'pool_exempt_open_deals': False})
+        counts = self.run_pool(TODAY)
+        self.assertEqual(counts['returned'], 2)
+        self.assertEqual(
+            [reload(c).crm_library for c in [courted, signed]],
+            ['public', 'public'])
