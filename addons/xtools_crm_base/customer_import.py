@@ -30,7 +30,8 @@ from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, check_access
-from trytond.wizard import Button, StateTransition, StateView, Wizard
+from trytond.wizard import (
+    Button, StateAction, StateTransition, StateView, Wizard)
 
 from .contact import DuplicateMobileWarning
 from .visibility import user_visibility
@@ -40,6 +41,9 @@ from .visibility import user_visibility
 MAX_ROWS = 20000
 # Customers created by one create() call
 BATCH_SIZE = 200
+# Files of more rows than this are imported by a queued job
+# (customer_import_job.py) instead of inside the wizard's request
+QUEUE_THRESHOLD = 2000
 # Errors listed in the wizard; the error file holds them all
 MAX_LISTED_ERRORS = 500
 # Context key: the rows were checked as a whole, skip the per-record
@@ -264,7 +268,7 @@ class CustomerFileImport:
         if not self.check():
             return False
         self._warn_duplicate_mobiles()
-        self._create()
+        self.create()
         return True
 
     def check(self):
@@ -603,12 +607,8 @@ class CustomerFileImport:
                     'crm_contacts', [('create', [])])[0][1].append(contact)
                 self.contact_count += 1
 
-    def _warn_duplicate_mobiles(self):
-        """A mobile twice in the file or already at another customer is
-        probably one person: a warning for the whole file, as the contact
-        form gives for one contact."""
-        pool = Pool()
-        Warning = pool.get('res.user.warning')
+    def _duplicate_mobiles(self):
+        "The mobiles twice in the file or already at another contact"
         contact = self.Contact.__table__()
         cursor = Transaction().connection.cursor()
         duplicates = {m for m, rows in self.mobiles.items() if len(rows) > 1}
@@ -617,23 +617,47 @@ class CustomerFileImport:
             cursor.execute(*contact.select(
                     contact.mobile, where=contact.mobile.in_(list(sub))))
             duplicates.update(m for m, in cursor)
+        return duplicates
+
+    def _duplicate_mobiles_text(self, duplicates):
+        shown = sorted(duplicates)[:10]
+        return ', '.join(shown) + (
+            ' …' if len(duplicates) > len(shown) else '')
+
+    def duplicate_mobiles_message(self):
+        """The note of a queued import (no one to answer a warning): the
+        mobiles that probably are one person, or None"""
+        duplicates = self._duplicate_mobiles()
+        if duplicates:
+            return gettext(
+                'xtools_crm_base.msg_import_job_duplicate_mobiles',
+                count=len(duplicates),
+                mobiles=self._duplicate_mobiles_text(duplicates))
+
+    def _warn_duplicate_mobiles(self):
+        """A mobile twice in the file or already at another customer is
+        probably one person: a warning for the whole file, as the contact
+        form gives for one contact."""
+        Warning = Pool().get('res.user.warning')
+        duplicates = self._duplicate_mobiles()
         if not duplicates:
             return
         digest = hashlib.sha1(
             ','.join(sorted(duplicates)).encode()).hexdigest()[:16]
         name = f'crm_import_mobiles_{digest}'
         if Warning.check(name):
-            shown = sorted(duplicates)[:10]
             raise DuplicateMobileWarning(name, gettext(
                     'xtools_crm_base.msg_import_duplicate_mobiles',
                     count=len(duplicates),
-                    mobiles=', '.join(shown)
-                    + (' …' if len(duplicates) > len(shown) else '')))
+                    mobiles=self._duplicate_mobiles_text(duplicates)))
 
     # -- writing ------------------------------------------------------
 
-    def _create(self):
+    def create(self, progress=None):
+        """Create the checked customers by batches; progress(rows done)
+        is called after each batch"""
         sequence = self.Party._code_sequence()
+        done = 0
         with Transaction().set_context({CHECKED: True}):
             for sub in grouped_slice(self.customers, BATCH_SIZE):
                 vlist = [v.copy() for v in sub]
@@ -644,6 +668,9 @@ class CustomerFileImport:
                             vlist, sequence.get_many(len(vlist))):
                         values.setdefault('code', code)
                 self.Party.create(vlist)
+                done += len(vlist)
+                if progress:
+                    progress(done)
 
     def error_file(self):
         "The file with its errors marked, as .xlsx bytes"
@@ -694,6 +721,36 @@ class CustomerFileImport:
         letter = openpyxl.utils.get_column_letter(column)
         worksheet.column_dimensions[letter].width = ERROR_COLUMN.width
         return column
+
+
+def count_rows(data):
+    """About how many data rows the file's sheets hold (by their stated
+    size, without reading them), 0 when it cannot be read"""
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(data or b''), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return 0
+    rows = 0
+    try:
+        for sheet in [CUSTOMERS, CONTACTS]:
+            wanted = {normalize(sheet.zh), normalize(sheet.en)}
+            for name in workbook.sheetnames:
+                if normalize(name) in wanted:
+                    worksheet = workbook[name]
+                    count = worksheet.max_row
+                    if count is None:
+                        count = sum(1 for _ in worksheet.iter_rows())
+                    rows += max(count - 1, 0)
+                    break
+    finally:
+        workbook.close()
+    return rows
+
+
+def queue_threshold():
+    "Files of more rows are imported by a queued job"
+    return QUEUE_THRESHOLD
 
 
 def template_file():
@@ -812,6 +869,8 @@ class CustomerImportResult(ModelView):
         "again.")
     error_file_name = fields.Char("Error File Name", readonly=True)
     note = fields.Char("Note", readonly=True)
+    job = fields.Many2One(
+        'crm.customer.import.job', "Import Job", readonly=True)
 
 
 class CustomerImport(Wizard):
@@ -837,6 +896,13 @@ class CustomerImport(Wizard):
             Button("Close", 'end', 'tryton-close'),
             Button("Try Another File", 'start', 'tryton-back', default=True),
             ])
+    queued = StateView(
+        'crm.customer.import.result',
+        'xtools_crm_base.customer_import_queued_view_form', [
+            Button("Close", 'end', 'tryton-close', default=True),
+            Button("Import Jobs", 'jobs', 'tryton-forward'),
+            ])
+    jobs = StateAction('xtools_crm_base.act_customer_import_job')
 
     def default_start(self, fields):
         return {'template': template_file()}
@@ -845,6 +911,15 @@ class CustomerImport(Wizard):
     # the user's access rights and record rules.
     @check_access
     def transition_import_(self):
+        Job = Pool().get('crm.customer.import.job')
+        rows = count_rows(self.start.file)
+        if rows > queue_threshold():
+            job = Job.enqueue(self.start.file, self.start.file_name, rows)
+            self.queued.job = job.id
+            self.queued.note = gettext(
+                'xtools_crm_base.msg_import_queued', rows=rows)
+            self.start.file = None
+            return 'queued'
         importer = CustomerFileImport(self.start.file)
         if importer.run():
             self.done.customers = len(importer.customers)
@@ -866,6 +941,15 @@ class CustomerImport(Wizard):
     def default_done(self, fields):
         return {f: getattr(self.done, f, None)
             for f in ['customers', 'contacts']}
+
+    def default_queued(self, fields):
+        return {
+            'job': self.queued.job.id if self.queued.job else None,
+            'note': self.queued.note,
+            }
+
+    def do_jobs(self, action):
+        return action, {}
 
     def default_failed(self, fields):
         values = self.failed._default_values

@@ -4,6 +4,7 @@ permission, in-process (the RPC side is in the repository's tests/)."""
 import datetime as dt
 import io
 import unittest
+from unittest import mock
 
 import openpyxl
 
@@ -13,6 +14,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
+from .. import customer_import
 from ..customer_export import export_file
 from ..customer_import import CustomerFileImport
 from ..merge import party_links
@@ -501,6 +503,165 @@ class ImportTestCase(unittest.TestCase):
         self.assertFalse(importer.issues)
         self.assertEqual(len(Contact.search(
                     [('mobile', '=', '13900001111')])), 2)
+
+
+class JobTestCase(unittest.TestCase):
+    "Large files: a queued import job, run as the uploader, all or nothing"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module('xtools_crm_base')
+
+    def wizard_import(self, data, user, company, name='customers.xlsx'):
+        "Import data through the wizard as user: the state it ends in"
+        pool = Pool()
+        Wizard = pool.get('crm.customer.import', type='wizard')
+        with as_user(user, company=company.id):
+            session_id, _, _ = Wizard.create()
+            result = Wizard.execute(session_id, {
+                    'start': {'file': data, 'file_name': name},
+                    }, 'import_')
+            view = result['view']
+            return view['state'], {**view['defaults'], **view['values']}
+
+    def run_queue(self):
+        "Run the queued tasks as the server does after the commit"
+        Queue = Pool().get('ir.queue')
+        transaction = Transaction()
+        ran = 0
+        while transaction.tasks:
+            Queue(transaction.tasks.pop()).run()
+            ran += 1
+        return ran
+
+    def big_file(self, count, bad=False):
+        rows = [HEADERS]
+        for index in range(count):
+            mobile = f'1390000{index:04d}'
+            if bad and index in {1, 3}:
+                mobile = '12345'
+            rows.append([f"导入公司{index:02d}", None, None, None, None,
+                    f"联系人{index:02d}", mobile, None])
+        return xlsx(rows, contacts=[
+                ["客户名称", "联系人", "职务", "手机"],
+                ["导入公司00", "陈明", "采购", "13911112222"],
+                ])
+
+    def customer_count(self):
+        return len(search('party.party', [('crm_customer_type', '!=', None)]))
+
+    @with_transaction()
+    def test_small_file_imports_at_once(self):
+        "Below the threshold the wizard imports in its request"
+        _, users, _ = build_organisation()
+        company = Pool().get('company.company').search([])[0]
+        with mock.patch.object(customer_import, 'QUEUE_THRESHOLD', 5):
+            state, _ = self.wizard_import(
+                self.big_file(3), users['staff_a1'], company)
+        self.assertEqual(state, 'done')
+        self.assertEqual(search('crm.customer.import.job'), [])
+        self.assertEqual(
+            len(search('party.party', [('name', 'like', "导入公司%")])), 3)
+
+    @with_transaction()
+    def test_large_good_file_is_a_job_done_as_the_uploader(self):
+        "A queued job creates every customer, owned by the uploader"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Job = pool.get('crm.customer.import.job')
+        _, users, _ = build_organisation()
+        company = pool.get('company.company').search([])[0]
+        uploader = users['staff_a1']
+        before = self.customer_count()
+        with mock.patch.object(customer_import, 'QUEUE_THRESHOLD', 5), \
+                mock.patch.object(customer_import, 'BATCH_SIZE', 4):
+            state, values = self.wizard_import(
+                self.big_file(10), uploader, company, 'big.xlsx')
+            self.assertEqual(state, 'queued')
+            self.assertIn("11", values['note'])
+            job = Job(values['job'])
+            self.assertEqual(job.state, 'queued')
+            self.assertEqual(job.user, uploader)
+            # Nothing imported until the task runs
+            self.assertEqual(self.customer_count(), before)
+            self.assertEqual(self.run_queue(), 1)
+        job = Job(job.id)
+        self.assertEqual(job.state, 'done')
+        self.assertEqual(
+            (job.rows_total, job.rows_done, job.customers, job.contacts),
+            (10, 10, 10, 11))
+        self.assertEqual(job.progress, 1.0)
+        self.assertTrue(job.started_at and job.finished_at)
+        self.assertFalse(job.error_count)
+        self.assertEqual(self.customer_count(), before + 10)
+        parties = Party.search([('name', 'like', "导入公司%")])
+        self.assertEqual(len(parties), 10)
+        self.assertEqual({p.crm_owner for p in parties}, {uploader})
+        first, = Party.search([('name', '=', "导入公司00")])
+        self.assertEqual(
+            sorted((c.name, c.mobile) for c in first.crm_contacts),
+            [("联系人00", '13900000000'), ("陈明", '13911112222')])
+        self.assertEqual(first.create_uid, uploader)
+
+        # The uploader and the CRM administrators see it, no one else
+        self.assertEqual(
+            search('crm.customer.import.job', user=uploader), [job])
+        self.assertEqual(
+            search('crm.customer.import.job', user=users['staff_a2']), [])
+        self.assertEqual(
+            search('crm.customer.import.job', user=users['manager_a']), [])
+        admin_group = pool.get('ir.model.data').get_id(
+            'xtools_crm_base', 'group_crm_admin')
+        pool.get('res.user').write([users['boss']], {
+                'groups': [('add', [admin_group])]})
+        self.assertEqual(
+            search('crm.customer.import.job', user=users['boss']), [job])
+        # Append-only: no edit, not even by its owner; deleted when done
+        with as_user(uploader), self.assertRaises(AccessError):
+            Job.write([Job(job.id)], {'state': 'queued'})
+        with as_user(users['staff_a2']), self.assertRaises(AccessError):
+            Job.delete([Job(job.id)])
+        # (a refused delete marks the record deleted in its transaction:
+        # the owner's delete comes as another request)
+        Transaction().delete_records.clear()
+        with as_user(uploader):
+            Job.delete([Job(job.id)])
+        self.assertEqual(search('crm.customer.import.job'), [])
+
+    @with_transaction()
+    def test_large_bad_file_fails_and_creates_nothing(self):
+        "A job of a file with bad rows: failed, every error listed"
+        pool = Pool()
+        Job = pool.get('crm.customer.import.job')
+        _, users, _ = build_organisation()
+        company = pool.get('company.company').search([])[0]
+        uploader = users['staff_a1']
+        before = self.customer_count()
+        with mock.patch.object(customer_import, 'QUEUE_THRESHOLD', 5), \
+                mock.patch.object(customer_import, 'BATCH_SIZE', 4):
+            state, values = self.wizard_import(
+                self.big_file(10, bad=True), uploader, company, 'bad.xlsx')
+            self.assertEqual(state, 'queued')
+            self.run_queue()
+        job = Job(values['job'])
+        self.assertEqual(job.state, 'failed')
+        self.assertEqual(self.customer_count(), before)
+        self.assertEqual((job.customers, job.rows_done), (0, 0))
+        self.assertEqual(job.error_count, 2)
+        lines = job.error_lines.splitlines()
+        self.assertEqual(len(lines), 2)
+        self.assertIn("row 3", lines[0])
+        self.assertIn("row 5", lines[1])
+        self.assertIn("12345", lines[0])
+        self.assertEqual(job.error_file_name, 'bad-errors.xlsx')
+        workbook = openpyxl.load_workbook(io.BytesIO(job.error_file))
+        self.assertEqual(workbook["错误"].max_row, 3)
+        # A job that has not ended cannot be deleted
+        running, = Job.create([{'user': uploader.id, 'state': 'running'}])
+        with as_user(uploader), self.assertRaises(AccessError):
+            Job.delete([running])
+        with as_user(uploader):
+            Job.delete([job])
 
 
 class ExportTestCase(unittest.TestCase):
