@@ -2,6 +2,9 @@
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 
 DEFAULT_HOT_CUSTOMER_CAP = 10
+# A customer file of more rows is imported by a queued job (about 3 s of
+# waiting per 2,000 rows on one core otherwise)
+DEFAULT_IMPORT_QUEUE_ROWS = 2000
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
@@ -14,9 +17,23 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         domain=[('hot_customer_cap', '>', 0)],
         help="How many hot customers (热点客户) one salesperson may flag.")
 
+    import_queue_rows = fields.Integer(
+        "Queue Imports Above (Rows)", required=True,
+        domain=[('import_queue_rows', '>', 0)],
+        help="A customer file of more rows is imported by a queued import "
+        "job (Customers › Import Customers › Import Jobs) instead of while "
+        "the user waits.")
+
     @classmethod
     def default_hot_customer_cap(cls):
         return DEFAULT_HOT_CUSTOMER_CAP
 
     def get_hot_customer_cap(self):
         return self.hot_customer_cap or DEFAULT_HOT_CUSTOMER_CAP
+
+    @classmethod
+    def default_import_queue_rows(cls):
+        return DEFAULT_IMPORT_QUEUE_ROWS
+
+    def get_import_queue_rows(self):
+        return self.import_queue_rows or DEFAULT_IMPORT_QUEUE_ROWS

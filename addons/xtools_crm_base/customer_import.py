@@ -41,9 +41,6 @@ from .visibility import user_visibility
 MAX_ROWS = 20000
 # Customers created by one create() call
 BATCH_SIZE = 200
-# Files of more rows than this are imported by a queued job
-# (customer_import_job.py) instead of inside the wizard's request
-QUEUE_THRESHOLD = 2000
 # Errors listed in the wizard; the error file holds them all
 MAX_LISTED_ERRORS = 500
 # Context key: the rows were checked as a whole, skip the per-record
@@ -749,8 +746,11 @@ def count_rows(data):
 
 
 def queue_threshold():
-    "Files of more rows are imported by a queued job"
-    return QUEUE_THRESHOLD
+    """Files of more rows are imported by a queued job
+    (customer_import_job.py) instead of inside the wizard's request: a
+    setting of the CRM configuration"""
+    Configuration = Pool().get('crm.configuration')
+    return Configuration(1).get_import_queue_rows()
 
 
 def template_file():

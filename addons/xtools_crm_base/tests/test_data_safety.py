@@ -1,6 +1,7 @@
 """Never lose a customer by a slip (SPEC B11, B12): the recycle bin, the
 customer merge, the append-only logs, the Excel import and the export
 permission, in-process (the RPC side is in the repository's tests/)."""
+import contextlib
 import datetime as dt
 import io
 import unittest
@@ -39,6 +40,16 @@ def xlsx(rows, sheet="客户", contacts=None):
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+@contextlib.contextmanager
+def queue_above(rows):
+    "The CRM setting: files of more rows are imported by a queued job"
+    Configuration = Pool().get('crm.configuration')
+    settings = Configuration(1)
+    settings.import_queue_rows = rows
+    settings.save()
+    yield
 
 
 def as_user(user, **context):
@@ -555,7 +566,7 @@ class JobTestCase(unittest.TestCase):
         "Below the threshold the wizard imports in its request"
         _, users, _ = build_organisation()
         company = Pool().get('company.company').search([])[0]
-        with mock.patch.object(customer_import, 'QUEUE_THRESHOLD', 5):
+        with queue_above(5):
             state, _ = self.wizard_import(
                 self.big_file(3), users['staff_a1'], company)
         self.assertEqual(state, 'done')
@@ -573,7 +584,7 @@ class JobTestCase(unittest.TestCase):
         company = pool.get('company.company').search([])[0]
         uploader = users['staff_a1']
         before = self.customer_count()
-        with mock.patch.object(customer_import, 'QUEUE_THRESHOLD', 5), \
+        with queue_above(5), \
                 mock.patch.object(customer_import, 'BATCH_SIZE', 4):
             state, values = self.wizard_import(
                 self.big_file(10), uploader, company, 'big.xlsx')
@@ -637,7 +648,7 @@ class JobTestCase(unittest.TestCase):
         company = pool.get('company.company').search([])[0]
         uploader = users['staff_a1']
         before = self.customer_count()
-        with mock.patch.object(customer_import, 'QUEUE_THRESHOLD', 5), \
+        with queue_above(5), \
                 mock.patch.object(customer_import, 'BATCH_SIZE', 4):
             state, values = self.wizard_import(
                 self.big_file(10, bad=True), uploader, company, 'bad.xlsx')
