@@ -23,6 +23,20 @@ class PipelineLinkError(ValidationError):
     pass
 
 
+def check_project_or_opportunity(records, field_names, error):
+    """Refuse with `error` the records that point at both a project and an
+    opportunity: one deal is tracked by one of them"""
+    if field_names and not field_names & {'opportunity', 'project'}:
+        return
+    for record in records:
+        if record.opportunity and record.project:
+            raise error(gettext(
+                    'xtools_crm_sales.msg_project_and_opportunity',
+                    record=record.rec_name,
+                    project=record.project.rec_name,
+                    opportunity=record.opportunity.rec_name))
+
+
 class PipelineLinkMixin:
     """The opportunity or the project (not both) a follow-up record is
     about; its customer is then the opportunity's, or one of the
@@ -93,15 +107,7 @@ class PipelineLinkMixin:
     @classmethod
     def check_project_or_opportunity(cls, records, field_names=None):
         "A deal is tracked by a project or by an opportunity, not both"
-        if field_names and not field_names & {'opportunity', 'project'}:
-            return
-        for record in records:
-            if record.opportunity and record.project:
-                raise PipelineLinkError(gettext(
-                        'xtools_crm_sales.msg_project_and_opportunity',
-                        record=record.rec_name,
-                        project=record.project.rec_name,
-                        opportunity=record.opportunity.rec_name))
+        check_project_or_opportunity(records, field_names, PipelineLinkError)
 
     def _pipeline_values(self):
         return {

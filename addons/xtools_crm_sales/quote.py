@@ -19,6 +19,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from xtools_crm_base.customer_related import CustomerRelatedMixin
 
+from .followup import check_project_or_opportunity
 from .sale import DEAL_TYPES
 
 STATES = [
@@ -353,15 +354,8 @@ class Quote(CustomerRelatedMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def check_project_or_opportunity(cls, quotes, field_names=None):
         "A deal is tracked by a project or by an opportunity, not both"
-        if field_names and not field_names & {'opportunity', 'project'}:
-            return
-        for quote in quotes:
-            if quote.opportunity and quote.project:
-                raise QuoteValidationError(gettext(
-                        'xtools_crm_sales.msg_project_and_opportunity',
-                        record=quote.rec_name,
-                        project=quote.project.rec_name,
-                        opportunity=quote.opportunity.rec_name))
+        check_project_or_opportunity(
+            quotes, field_names, QuoteValidationError)
 
     @classmethod
     @ModelView.button
