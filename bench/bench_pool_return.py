@@ -97,7 +97,7 @@ def build(args, database):
         return dict(steps, organisation_s=0, parties_s=0, parties=0)
     # The settings singleton is created by locking its table
     with Transaction().start(database.name, 0, context={
-                'crm_pool_today': TODAY},
+                '_crm_pool_today': TODAY},
             _lock_tables=['crm_configuration']):
         start = time.perf_counter()
         org = organisation.build_organisation(args.users)
@@ -223,7 +223,7 @@ def one(dbname, kind):
 
     from xtools_crm_pool.auto_return import ReturnSettings
     with Transaction().start(dbname, 0, context={
-                'crm_pool_today': TODAY}) as transaction:
+                '_crm_pool_today': TODAY}) as transaction:
         Party = Pool().get('party.party')
         settings = ReturnSettings.from_configuration()
         start = time.perf_counter()

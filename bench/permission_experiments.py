@@ -91,10 +91,14 @@ def _set_rule_domains(read, write):
     pool = Pool()
     Rule = pool.get('ir.rule')
     ModelData = pool.get('ir.model.data')
-    for fs_id, domain in [('rule_customer_read', read),
-            ('rule_customer_write', write)]:
-        rule = Rule(ModelData.get_id(bp.MODULE, fs_id))
-        Rule.write([rule], {'domain': PYSONEncoder().encode(domain)})
+    # The addon names one rule per reason in each group: the experiment
+    # replaces them by its one rule
+    for fs_id, domain in [('rule_group_customer_read', read),
+            ('rule_group_customer_write', write)]:
+        group_id = ModelData.get_id(bp.MODULE, fs_id)
+        Rule.delete(Rule.search([('rule_group', '=', group_id)]))
+        Rule.create([{'rule_group': group_id,
+                    'domain': PYSONEncoder().encode(domain)}])
 
 
 def _shared_ids_rules():

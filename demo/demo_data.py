@@ -89,6 +89,12 @@ LOGINS = [
     _user("库管", "杨建军", 'yangjianjun', 'staff', "仓储部", ['stock']),
     _user("财务", "黄秀英", 'huangxiuying', 'staff', "财务部", ['finance']),
     _user("客服", "徐静", 'xujing', 'staff', "客户部", ['service']),
+    _user("客服经理", "钱丽华", 'qianlihua', 'manager', "客户部",
+        ['service']),
+    _user("售后工程师", "林志强", 'linzhiqiang', 'staff', "客户部",
+        ['repair']),
+    _user("售后工程师", "何建国", 'hejianguo', 'staff', "客户部",
+        ['repair']),
     _user("产品经理", "马永刚", 'mayonggang', 'manager', "商品部", ['product']),
     ]
 

@@ -44,6 +44,10 @@ def load(config):
         config, users, country, subdivisions, zh_cn)
     products = create_products(config)
     pipeline = load_sales(config)
+    pipeline.update(load_service(config))
+    pipeline.update(load_stock(config))
+    pipeline.update(load_reports(config))
+    pipeline.update(load_work(config))
     set_admin_language(config, zh_cn)
     return {
         'company': company.rec_name,
@@ -70,6 +74,57 @@ def load_sales(config):
     counts = demo_sales.load(config)
     counts.update(demo_deals.load_deals(config))
     return counts
+
+
+def load_service(config):
+    "Services, complaints, QA and repair tickets, with xtools_crm_service"
+    Module = Model.get('ir.module', config=config)
+    if not Module.find([
+                ('name', '=', 'xtools_crm_service'),
+                ('state', '=', 'activated')]):
+        return {}
+    try:
+        from . import demo_service
+    except ImportError:
+        import demo_service
+    return demo_service.load_service(config)
+
+
+def load_work(config):
+    "Work reports, notices, knowledge, a note and an SMS (xtools_crm_base)"
+    try:
+        from . import demo_work
+    except ImportError:
+        import demo_work
+    return demo_work.load_work(config)
+
+
+def load_stock(config):
+    "Warehouses, stock, purchases and shipping, with xtools_crm_stock"
+    Module = Model.get('ir.module', config=config)
+    if not Module.find([
+                ('name', '=', 'xtools_crm_stock'),
+                ('state', '=', 'activated')]):
+        return {}
+    try:
+        from . import demo_stock
+    except ImportError:
+        import demo_stock
+    return demo_stock.load_stock(config)
+
+
+def load_reports(config):
+    "Past orders, targets and report permissions, with xtools_crm_reports"
+    Module = Model.get('ir.module', config=config)
+    if not Module.find([
+                ('name', '=', 'xtools_crm_reports'),
+                ('state', '=', 'activated')]):
+        return {}
+    try:
+        from . import demo_reports
+    except ImportError:
+        import demo_reports
+    return demo_reports.load_reports(config)
 
 
 def refuse_if_company_exists(config):
@@ -365,6 +420,13 @@ def create_products(config):
         name: Category(name=name, parent=root)
         for name in data.PRODUCT_SERIES}
     Category.save(list(series.values()))
+    # Sold goods need an accounting category (their taxes come from it):
+    # without one, a deal made from a quote fails on the demo products
+    accounting = None
+    if 'account_category' in fields:
+        accounting = Category(
+            name=data.PRODUCT_ROOT_CATEGORY, accounting=True)
+        accounting.save()
 
     templates = []
     for series_name, products in data.PRODUCT_SERIES.items():
@@ -378,6 +440,8 @@ def create_products(config):
             template.default_uom = units[unit]
             template.list_price = Decimal(list_price)
             template.categories.append(Category(series[series_name].id))
+            if accounting:
+                template.account_category = Category(accounting.id)
             if 'crm_model' in fields:
                 template.crm_model = model
             if 'crm_spec' in fields:

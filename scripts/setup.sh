@@ -54,6 +54,8 @@ if [ ! -f "$SAO/.installed" ]; then
     touch "$SAO/custom.js" "$SAO/custom.css"
     touch "$SAO/.installed"
 fi
+# The product's own custom.js (its name in the title bar), on every set-up
+cp "$ROOT/scripts/sao/custom.js" "$SAO/custom.js"
 
 # 3. Test tools: Debian's Chromium (never a downloaded browser), CJK fonts
 # for readable screenshots, PostgreSQL client tools for DB_CACHE dumps.

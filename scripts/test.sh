@@ -33,8 +33,11 @@ find "$CACHE" -mindepth 1 -maxdepth 1 -not -name "$sources" \
 export DB_CACHE=$CACHE/$sources
 mkdir -p "$DB_CACHE"
 
+# --durations: every suite's log ends with its 25 slowest test phases (a
+# module's cold activation is the set-up of its first test); they are
+# printed below with the results, so a test that starts to cost shows.
 PYTEST=(.venv/bin/python -m pytest -p no:cacheprovider -q -rfE
-    --timeout=1800 "$@")
+    --timeout=1800 --durations=25 "$@")
 PG_DB=xtools_test_$$
 
 # On PostgreSQL, Tryton's DB_CACHE keeps initialised databases as template
@@ -94,6 +97,11 @@ for suite in sqlite postgresql e2e; do
         grep -E '^(FAILED|ERROR)' "$ART/$suite.log" | head -n 50 || true
         tail -n 60 "$ART/$suite.log"
     fi
+done
+for suite in sqlite postgresql e2e; do
+    echo "---- $suite: slowest tests"
+    sed -n '/slowest [0-9]* durations/,/^=/p' "$ART/$suite.log" \
+        | grep -E '^[0-9.]+s ' || true
 done
 echo "All suites took $((SECONDS - start)) s."
 exit $status

@@ -16,167 +16,32 @@ Selectors: menus, notebook pages and buttons by their Chinese text; fields
 by the name sao gives their input (the field name: a stable identifier,
 where a label may still be untranslated or be changed by a translator).
 """
-import contextlib
 import datetime as dt
 import re
 import time
 
 import pytest
 
-from conftest import artifacts_dir
-from test_web_ui import open_menu, sao_login
+from support.env import artifacts_dir
+from support.sao import (
+    WAIT, choose, close_dialog, current_tab, dialog, field,
+    javascript_errors_reported, notebook_page, one2many, open_menu, rows,
+    sao_login, toolbar_button)
 
 playwright_api = pytest.importorskip('playwright.sync_api')
 expect = playwright_api.expect
-PlaywrightError = playwright_api.Error
 
 PASSWORD = 'feida2026'
 LOGIN = 'zhanghao'
 CUSTOMERS = '客户'
 CALL = '电话'
-# The machine running the suite may be busy: sao's round trips are slow.
-WAIT = 60_000
 # crm.activity proposes the next follow-up this many days after the call
 # (Activity.next_task_delay)
 FOLLOW_UP_DELAY = dt.timedelta(days=3)
 
 
-# ---------------------------------------------------------------------------
-# sao helpers
-# ---------------------------------------------------------------------------
-
-def current_tab(page):
-    "The tab shown in sao's main area (nested notebooks have .tab-pane too)"
-    return page.locator('#tabcontent > .tab-pane.active')
-
-
-def field(scope, name):
-    "The visible input of field `name` (sao names inputs after the field)"
-    return scope.locator(f'[name="{name}"]').filter(visible=True)
-
-
-def toolbar_button(tab, title):
-    "A button of the tab's toolbar by its title (新建, 保存 …)"
-    return tab.locator(f'nav.toolbar button[title="{title}"]')
-
-
-def dialog(page, title=None):
-    """The sao dialog shown on top (its title starts with `title`), e.g.
-    '客户 › 联系人' for a record of the customer's contacts"""
-    dialogs = page.locator('.modal.in')
-    if title:
-        dialogs = dialogs.filter(has=page.locator(
-                '.modal-title', has_text=re.compile('^' + re.escape(title))))
-    return dialogs.last
-
-
-def close_dialog(dialog_, button):
-    """Press `button` of the dialog and wait for it to close; if it stays,
-    say why: fields the browser refuses (HTML5 validation of an <input
-    type=url> …) or the message sao shows."""
-    dialog_.get_by_role('button', name=button, exact=True).click()
-    try:
-        dialog_.wait_for(state='hidden', timeout=WAIT)
-    except PlaywrightError:
-        invalid = dialog_.evaluate(
-            """d => Array.from(d.querySelectorAll(':invalid'))
-                .filter(e => e.name)
-                .map(e => `${e.name} = ${JSON.stringify(e.value)}: `
-                    + e.validationMessage)""")
-        messages = dialog_.page.locator(
-            '.alert:visible, .tooltip:visible').all_inner_texts()
-        raise AssertionError(
-            f'the dialog did not close on {button!r}; fields refused by '
-            f'the browser: {invalid}; messages: {messages}') from None
-
-
-def notebook_page(tab, titles, having_column=None, lacking_column=None):
-    """Open the notebook page titled one of `titles` whose list has (or
-    lacks) the column `having_column` (`lacking_column`); return the
-    panel. Two pages of the customer view may share a title (the timeline
-    and the activity history are both called 行动历史): their lists tell
-    them apart."""
-    links = tab.locator('.form-notebook .nav-tabs a[role="tab"]').filter(
-        visible=True)
-    candidates = []
-    for n in range(links.count()):
-        link = links.nth(n)
-        if link.inner_text().strip() not in titles:
-            continue
-        panel = tab.locator(f'#{link.get_attribute("aria-controls")}')
-        header = panel.locator('thead th').get_by_text(
-            having_column or lacking_column, exact=True)
-        if having_column and not header.count():
-            continue
-        if lacking_column and header.count():
-            continue
-        candidates.append((link, panel))
-    assert len(candidates) == 1, (
-        f'one notebook page titled {titles} expected (having column '
-        f'{having_column!r}, lacking {lacking_column!r}), found '
-        f'{len(candidates)} in '
-        f'{[t.strip() for t in links.all_inner_texts()]}')
-    link, panel = candidates[0]
-    link.click()
-    expect(panel).to_be_visible(timeout=WAIT)
-    return panel
-
-
-def one2many(panel):
-    "The one2many widget shown in a notebook page"
-    return panel.locator('.form-one2many').filter(visible=True).first
-
-
-def rows(widget, text):
-    "The list rows of a one2many widget that show `text`"
-    return widget.locator('.treeview tbody tr', has_text=text)
-
-
-def choose(page, widget_field, value):
-    """Pick `value` for a many2one as a user does: the search button of the
-    field, then the row in the search dialog, then 确定"""
-    widget_field.locator('xpath=..').get_by_role(
-        'button', name='搜索记录').click()
-    search = dialog(page, '搜索')
-    search.locator('.treeview tbody td').get_by_text(
-        value, exact=True).click()
-    close_dialog(search, '确定')
-    expect(widget_field).to_have_value(value, timeout=WAIT)
-
-
 def screenshot(page, name):
     page.screenshot(path=str(artifacts_dir() / f'customer_view_{name}.png'))
-
-
-@contextlib.contextmanager
-def javascript_errors_reported(page):
-    """A step that times out because sao crashed fails with sao's
-    JavaScript error (e.g. a list column sao cannot build), not only with
-    the timeout"""
-    errors = []
-
-    def record(error):
-        errors.append(error)
-    page.on('pageerror', record)
-    try:
-        yield errors
-    except (AssertionError, PlaywrightError) as e:
-        if errors:
-            raise AssertionError(
-                f'sao raised JavaScript errors: {describe(errors)}\n'
-                f'then: {str(e).splitlines()[0]}') from e
-        raise
-    assert not errors, f'sao raised JavaScript errors: {describe(errors)}'
-
-
-def describe(errors):
-    "Each error's message and where sao raised it"
-    lines = []
-    for error in errors:
-        stack = (error.stack or '').splitlines()
-        lines.append(' '.join([error.message or str(error)]
-                + [s.strip() for s in stack[1:3]]))
-    return lines
 
 
 # ---------------------------------------------------------------------------
@@ -248,8 +113,20 @@ def record_in_the_browser(
     contacts.get_by_role('button', name='新建').click()
     contact = dialog(page, '客户 › 联系人')
     expect(field(contact, 'active')).to_be_checked(timeout=WAIT)
-    field(contact, 'name').fill(contact_name)
-    field(contact, 'mobile').fill(mobile)
+    # sao may still be redrawing the dialog after the name's on_change:
+    # each value is typed, left with Tab, and typed again if a redraw lost
+    # or misplaced it
+    for attempt in range(5):
+        for name, value in [('name', contact_name), ('mobile', mobile)]:
+            if field(contact, name).input_value() != value:
+                field(contact, name).fill(value)
+                field(contact, name).press('Tab')
+                page.wait_for_load_state('networkidle')
+        if (field(contact, 'name').input_value() == contact_name
+                and field(contact, 'mobile').input_value() == mobile):
+            break
+    expect(field(contact, 'name')).to_have_value(contact_name)
+    expect(field(contact, 'mobile')).to_have_value(mobile)
     close_dialog(contact, '添加')
     expect(rows(contacts, contact_name)).to_contain_text(mobile)
 

@@ -13,9 +13,8 @@ import uuid
 import openpyxl
 import pytest
 
-from conftest import RPCAccessError, RPCUserError
+from support.rpc import RPCAccessError, RPCUserError
 
-PASSWORD = 'feida2026'
 STAFF = 'zhanghao'          # 销售一部 staff
 STAFF_B = 'wujunjie'        # 销售二部 staff
 BIN = {'crm_recycle_bin': True}
@@ -23,17 +22,6 @@ BIN = {'crm_recycle_bin': True}
 EXPORT_REFUSED = "export permission|数据导出权限"
 LOGS = ['crm.customer.share.log', 'crm.customer.transfer.log',
     'crm.customer.merge.log']
-
-
-@pytest.fixture(scope='module')
-def clients(server):
-    cache = {}
-
-    def client(login):
-        if login not in cache:
-            cache[login] = server.rpc_as(login, PASSWORD)
-        return cache[login]
-    return client
 
 
 def unique(name):

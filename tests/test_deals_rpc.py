@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import RPCAccessError, RPCUserError
+from support.rpc import RPCAccessError, RPCUserError
 
 FINANCE = 'huangxiuying'
 MINGZHU = "上海明珠广告有限公司"     # owned by zhanghao (销售一部)

@@ -17,9 +17,8 @@ import time
 
 import pytest
 
-from conftest import RPCAccessError
+from support.rpc import RPCAccessError
 
-PASSWORD = 'feida2026'
 OWNER = 'wujunjie'          # 销售二部 staff
 STAFF_A = 'zhanghao'        # 销售一部 staff
 MANAGER_A = 'chenzhiming'   # 销售一部 manager
@@ -34,17 +33,6 @@ TEXT_FIELDS = {
     'crm.schedule': 'subject',
     }
 MODELS = list(TEXT_FIELDS)
-
-
-@pytest.fixture(scope='module')
-def clients(server):
-    cache = {}
-
-    def client(login):
-        if login not in cache:
-            cache[login] = server.rpc_as(login, PASSWORD)
-        return cache[login]
-    return client
 
 
 @pytest.fixture(scope='module')

@@ -10,7 +10,8 @@ import sqlite3
 
 import pytest
 
-from conftest import ADMIN, BOSS, RPCError, RPCServerError
+from support.env import ADMIN, BOSS
+from support.rpc import RPCError, RPCServerError
 
 # Leaf addons: nothing of ours needs them, so an admin may remove them.
 LEAF_ADDONS = ['xtools_crm_reports', 'xtools_crm_pool']

@@ -7,9 +7,8 @@ the test holds for any organisation the demo may grow into.
 """
 import pytest
 
-from conftest import RPCAccessError, RPCUserError
+from support.rpc import RPCAccessError, RPCUserError
 
-PASSWORD = 'feida2026'
 CUSTOMERS = [('crm_customer_type', '!=', None)]
 
 # The matrix of the issue: who is who in the demo organisation.
@@ -39,17 +38,6 @@ def org(server):
     customers = admin.search_read(
         'party.party', CUSTOMERS, ['name', 'crm_owner'])
     return admin, users, departments, customers
-
-
-@pytest.fixture(scope='module')
-def clients(server):
-    cache = {}
-
-    def client(login):
-        if login not in cache:
-            cache[login] = server.rpc_as(login, PASSWORD)
-        return cache[login]
-    return client
 
 
 def expected_visible(login, org):

@@ -20,191 +20,20 @@ XTOOLS_PG_URI names the PostgreSQL server (default
 postgresql://postgres@127.0.0.1:5432/); the test is skipped when none
 answers. The database is created and dropped here.
 """
-import base64
 import collections
-import json
 import os
-import socket
-import subprocess
-import sys
 import tempfile
-import threading
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-PG_URI = os.environ.get('XTOOLS_PG_URI') or 'postgresql://postgres@127.0.0.1:5432/'
-ADMIN_PASSWORD = 'Pool-Admin-2026!'
+from support.postgres import (
+    ADMIN_PASSWORD, PG_URI, Client, Server, at_once, pg_available)
+
 PASSWORD = 'Claim-Race-2026!'
-START_TIMEOUT = 120
-
-
-def _maintenance():
-    import psycopg
-    from psycopg.conninfo import make_conninfo
-    return psycopg.connect(
-        make_conninfo(PG_URI, dbname='postgres'), autocommit=True,
-        connect_timeout=5)
-
-
-def _pg_available():
-    try:
-        with _maintenance() as conn:
-            conn.execute('SELECT 1')
-        return True
-    except Exception:
-        return False
-
 
 pytestmark = pytest.mark.skipif(
-    not _pg_available(), reason=f"no PostgreSQL answers at {PG_URI}")
-
-
-class RPCError(Exception):
-    "An error answered by the server"
-
-    def __init__(self, error):
-        super().__init__(error)
-        self.error = error
-
-    @property
-    def kind(self):
-        return self.error[0] if isinstance(self.error, list) else None
-
-    @property
-    def message(self):
-        "The user-facing message of a Tryton UserError/AccessError"
-        if (isinstance(self.error, list) and len(self.error) > 1
-                and isinstance(self.error[1], list) and self.error[1]):
-            return self.error[1][0]
-        return str(self.error)
-
-
-def post(url, method, params, authorization=None):
-    body = json.dumps({'id': 1, 'method': method, 'params': params})
-    request = urllib.request.Request(
-        url, data=body.encode('utf-8'), method='POST',
-        headers={'Content-Type': 'application/json'})
-    if authorization:
-        request.add_header('Authorization', authorization)
-    with urllib.request.urlopen(request, timeout=120) as response:
-        answer = json.loads(response.read().decode('utf-8'))
-    if answer.get('error') is not None:
-        raise RPCError(answer['error'])
-    return answer.get('result')
-
-
-class Client:
-    "A user logged in with a session, like the web client"
-
-    def __init__(self, server, login, password):
-        self.server = server
-        user_id, session = post(server.rpc_url, 'common.db.login',
-            [login, {'password': password}, 'en'])[:2]
-        token = base64.b64encode(
-            f'{login}:{user_id}:{session}'.encode('utf-8')).decode('ascii')
-        self.authorization = 'Session ' + token
-        self.user_id = user_id
-        self.context = self.call_raw('model.res.user.get_preferences', True, {})
-
-    def call_raw(self, method, *params):
-        return post(self.server.rpc_url, method, list(params),
-            self.authorization)
-
-    def call(self, model, method, *args):
-        return self.call_raw(f'model.{model}.{method}', *args, self.context)
-
-
-class Server:
-    def __init__(self, name, workdir):
-        self.name = name
-        self.workdir = Path(workdir)
-        self.port = None
-        self.process = None
-        self.config = self.workdir / 'trytond.conf'
-        self.log = self.workdir / 'server.log'
-
-    @property
-    def rpc_url(self):
-        return f'http://127.0.0.1:{self.port}/{self.name}/rpc/'
-
-    def env(self):
-        env = {k: v for k, v in os.environ.items()
-            if not k.startswith('TRYTOND_')}
-        env['PYTHONUNBUFFERED'] = '1'
-        return env
-
-    def write_config(self):
-        with socket.socket() as sock:
-            sock.bind(('127.0.0.1', 0))
-            self.port = sock.getsockname()[1]
-        self.config.write_text(
-            '[database]\n'
-            f'uri = {PG_URI}\n'
-            f'path = {self.workdir}\n'
-            'language = en\n'
-            '[web]\n'
-            f'listen = 127.0.0.1:{self.port}\n')
-
-    def admin(self, *args):
-        passfile = self.workdir / 'admin.pass'
-        passfile.write_text(ADMIN_PASSWORD)
-        result = subprocess.run(
-            [str(BIN / 'trytond-admin'), '-c', str(self.config),
-                '-d', self.name, *args],
-            env=dict(self.env(), TRYTONPASSFILE=str(passfile)),
-            capture_output=True, text=True, cwd=ROOT)
-        assert result.returncode == 0, result.stdout + result.stderr
-
-    def create(self):
-        with _maintenance() as conn:
-            conn.execute(f'CREATE DATABASE "{self.name}" '
-                "TEMPLATE template0 ENCODING 'UTF8'")
-        # zh_CN loaded from the start (the base module completes Tryton's
-        # own zh_CN): a Chinese user's refusals are checked in Chinese
-        self.admin('--all', '--email', 'admin@example.com', '-l', 'zh_CN')
-        self.admin('-u', 'xtools_crm_pool', '--activate-dependencies',
-            '-l', 'zh_CN')
-
-    def start(self):
-        with open(self.log, 'ab') as log:
-            self.process = subprocess.Popen(
-                [str(BIN / 'trytond'), '-c', str(self.config),
-                    '-d', self.name],
-                env=self.env(), cwd=ROOT, stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                post(self.rpc_url, 'common.server.version', [])
-                return
-            except urllib.error.HTTPError:
-                # It answers (a database call wants a login): it is up
-                return
-            except (urllib.error.URLError, ConnectionError, OSError):
-                time.sleep(0.3)
-        raise RuntimeError(
-            "trytond did not start:\n" + self.log.read_text()[-3000:])
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def drop(self):
-        with _maintenance() as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+    not pg_available(), reason=f"no PostgreSQL answers at {PG_URI}")
 
 
 @pytest.fixture(scope='module')
@@ -262,27 +91,6 @@ def public_customers(admin, prefix, count):
             'party.party', 'read', ids, ['crm_library', 'crm_owner']):
         assert (values['crm_library'], values['crm_owner']) == ('public', None)
     return ids
-
-
-def at_once(calls):
-    """Run the calls (functions without argument) in parallel threads that
-    start together; [(result, error)] in the calls' order"""
-    barrier = threading.Barrier(len(calls))
-    outcomes = [None] * len(calls)
-
-    def run(i, call):
-        barrier.wait()
-        try:
-            outcomes[i] = (call(), None)
-        except RPCError as error:
-            outcomes[i] = (None, error)
-    threads = [threading.Thread(target=run, args=(i, c))
-        for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(180)
-    return outcomes
 
 
 def set_claimed_cap(admin, user_ids, cap):
@@ -397,3 +205,115 @@ def test_claim_storm(admin, users):
     # Six customers, four racers: most claims are refused, in words
     assert sum(refused.values()) == len(calls) - 6
     assert refused[users['racer5'][0]] >= 4
+
+
+# -- permissions across two server processes ---------------------------------
+#
+# Two trytond processes on the one PostgreSQL database, as behind a proxy:
+# every change of what a user may see, made through the first, is obeyed
+# by the second at its very next request (Tryton's cache invalidation
+# channel, `[cache] clean_timeout = 0`, see trytond.conf).
+
+@pytest.fixture(scope='module')
+def second(server):
+    "Another trytond process on the same database"
+    other = Server(server.name, tempfile.mkdtemp(prefix='xtools-second-'))
+    other.write_config()
+    other.start()
+    yield other
+    other.stop()
+
+
+@pytest.fixture(scope='module')
+def organisation(admin):
+    """Two departments, a customer owner and his manager in the first, a
+    salesperson of the second; the owner's customer"""
+    english, = admin.call('ir.lang', 'search', [('code', '=', 'en')])
+    company = admin.context.get('company')
+    if not company:
+        currency, = admin.call('currency.currency', 'create', [
+                {'name': "Yuan", 'code': 'CNY', 'symbol': "¥"}])
+        party, = admin.call('party.party', 'create', [{'name': "Coherence"}])
+        company, = admin.call('company.company', 'create', [
+                {'party': party, 'currency': currency}])
+        admin.call('res.user', 'write', [admin.user_id], {
+                'companies': [['add', [company]]], 'company': company})
+        admin.context = admin.call_raw(
+            'model.res.user.get_preferences', True, {})
+    one, two = admin.call('crm.department', 'create', [
+            {'name': "Coherence One", 'company': company},
+            {'name': "Coherence Two", 'company': company}])
+    specs = [('c_owner', one, 'staff'), ('c_manager', one, 'manager'),
+        ('c_other', two, 'staff')]
+    ids = admin.call('res.user', 'create', [{
+                'login': login, 'name': login, 'password': PASSWORD,
+                'crm_department': department, 'crm_level': level,
+                'language': english,
+                } for login, department, level in specs])
+    users = dict(zip([s[0] for s in specs], ids))
+    # A grade of the private library: with the pool on (the claim tests
+    # switch it on), a customer without a grade goes to the public pool
+    grade, = admin.call('crm.maturity', 'search', [('code', '=', 'A')])
+    customer, = admin.call('party.party', 'create', [{
+                'name': "Coherence Customer",
+                'crm_customer_type': 'enterprise', 'crm_maturity': grade,
+                'crm_owner': users['c_owner']}])
+    return users, {'one': one, 'two': two}, customer
+
+
+def sees(client, customer):
+    return bool(client.call('party.party', 'search', [('id', '=', customer)]))
+
+
+def test_changes_through_one_process_are_obeyed_by_the_other(
+        server, second, admin, organisation):
+    """Department move, group change from either side, share and transfer,
+    made through the first process, hold at once in the second"""
+    users, departments, customer = organisation
+    manager = Client(second, 'c_manager', PASSWORD)
+    other = Client(second, 'c_other', PASSWORD)
+    assert sees(manager, customer) and not sees(other, customer)
+
+    # The owner moves to the other department: his old manager loses him
+    admin.call('res.user', 'write', [users['c_owner']],
+        {'crm_department': departments['two']})
+    assert not sees(manager, customer)
+    admin.call('res.user', 'write', [users['c_owner']],
+        {'crm_department': departments['one']})
+    assert sees(manager, customer)
+
+    # Finance reads every customer: joined and left from the group's side,
+    # then from the user's side
+    finance, = admin.call('ir.model.data', 'get_id',
+        'xtools_crm_base', 'group_role_finance'),
+    for model, ids, field, user_side in [
+            ('res.group', [finance], 'users', users['c_other']),
+            ('res.user', [users['c_other']], 'groups', finance)]:
+        admin.call(model, 'write', ids, {field: [['add', [user_side]]]})
+        assert sees(other, customer), model
+        admin.call(model, 'write', ids, {field: [['remove', [user_side]]]})
+        assert not sees(other, customer), model
+
+    # Shared, then no longer
+    share, = admin.call('crm.customer.share', 'create', [{
+                'customer': customer, 'user': users['c_other'],
+                'mode': 'read'}])
+    assert sees(other, customer)
+    admin.call('crm.customer.share', 'delete', [share])
+    assert not sees(other, customer)
+
+    # Transferred: the new owner writes it at once, the old manager no
+    # longer sees it
+    session, _, _ = admin.call_raw('wizard.crm.customer.transfer.create',
+        admin.context)
+    context = dict(admin.context, active_model='party.party',
+        active_ids=[customer], active_id=customer)
+    admin.call_raw('wizard.crm.customer.transfer.execute', session, {},
+        'start', context)
+    admin.call_raw('wizard.crm.customer.transfer.execute', session,
+        {'start': {'new_owner': users['c_other'], 'reason': "coherence"}},
+        'transfer', context)
+    admin.call_raw('wizard.crm.customer.transfer.delete', session, context)
+    other.call('party.party', 'write', [customer], {'crm_city': "Hangzhou"})
+    assert not sees(manager, customer)
+

@@ -5,10 +5,9 @@ On its own copy of the demo database, since switching the pool on changes
 where new customers go (no maturity grade: the public pool)."""
 import pytest
 
-from conftest import artifacts_dir
-from test_customer_view_web import (
-    WAIT, close_dialog, current_tab, dialog)
-from test_web_ui import open_menu, sao_login
+from support.env import artifacts_dir
+from support.sao import (
+    WAIT, close_dialog, current_tab, dialog, open_menu, sao_login)
 
 pytest.importorskip('playwright.sync_api')
 

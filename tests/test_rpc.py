@@ -9,8 +9,9 @@ import xmlrpc.client
 
 import pytest
 
-from conftest import (
-    ADMIN, BOSS, RPCAccessError, RPCLoginError, RPCUserError)
+from support.env import ADMIN, BOSS
+from support.rpc import (
+    RPCAccessError, RPCLoginError, RPCUserError, post_jsonrpc, session_auth)
 
 USERS = pytest.mark.parametrize('credentials', [ADMIN, BOSS],
     ids=['admin', 'boss'])
@@ -145,7 +146,6 @@ def test_wrong_password_refused(server):
 
 def test_forged_session_refused(server):
     "A session key that the server did not hand out is refused"
-    from conftest import post_jsonrpc, session_auth
     user_id, _ = server.login(*BOSS)
     with pytest.raises(RPCLoginError):
         post_jsonrpc(server.rpc_url, 'model.res.user.get_preferences',

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import RPCAccessError
+from support.rpc import RPCAccessError
 
 OWNER = 'zhanghao'
 CUSTOMER = "上海明珠广告有限公司"
@@ -56,18 +56,6 @@ def deals(owner, customer_id):
         'crm.project': project,
         'crm.quote': quote,
         }
-
-
-@pytest.fixture(scope='module')
-def clients(server, demo_data):
-    "RPCClients by login, made once"
-    made = {}
-
-    def client(login):
-        if login not in made:
-            made[login] = server.rpc_as(login, demo_data.DEMO_PASSWORD)
-        return made[login]
-    return client
 
 
 def test_owner_reads_his_deals(owner, deals):

@@ -2,6 +2,7 @@
 from trytond.model import ModelView, fields
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .access import CheckedWizardMixin
 from .dictionary import dictionary_field
 
 # The fields a batch edit may set; empty ones are left as they are.
@@ -25,10 +26,11 @@ class BatchEditStart(ModelView):
     crm_city = fields.Char("City")
 
 
-class BatchEdit(Wizard):
+class BatchEdit(CheckedWizardMixin, Wizard):
     "Batch edit customers"
     __name__ = 'crm.customer.batch_edit'
     __string__ = "Batch Edit Customers"
+    _state_access = {'apply': 'write'}
 
     start = StateView(
         'crm.customer.batch_edit.start',
@@ -49,6 +51,6 @@ class BatchEdit(Wizard):
                 values[name] = getattr(value, 'id', value)
         customers = [r for r in self.records if r.crm_customer_type]
         if values and customers:
-            # One write for all: the record rules decide what may change.
+            # One write for all (the rights were checked on every record)
             self.model.write(customers, values)
         return 'end'

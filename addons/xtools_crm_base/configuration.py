@@ -24,6 +24,19 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         "job (Customers › Import Customers › Import Jobs) instead of while "
         "the user waits.")
 
+    duplicate_disclosure = fields.Selection([
+            ('owner', "The Owner"),
+            ('nothing', "Nothing"),
+            ], "Duplicate Warnings Name", required=True,
+        help="What a duplicate warning (same customer name, same mobile) "
+        "tells about a customer the user may not see: its owner, so that "
+        "the two salespeople can talk, or nothing. A customer the user sees "
+        "is always named.")
+
+    @classmethod
+    def default_duplicate_disclosure(cls):
+        return 'owner'
+
     @classmethod
     def default_hot_customer_cap(cls):
         return DEFAULT_HOT_CUSTOMER_CAP

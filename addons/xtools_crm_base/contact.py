@@ -5,13 +5,14 @@ import unicodedata
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, fields)
-from trytond.exceptions import UserWarning
-from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from .access import readable_ids
+from .customer import IMPORT_CHECKED, disclosed_owner
 from .customer_related import CustomerRelatedMixin
 from .dictionary import dictionary_field
+from .exceptions import ContactValidationError, DuplicateMobileWarning
 
 # Chinese mobile numbers: 11 digits starting with 1, optionally +86.
 MOBILE_RE = re.compile(r'^(?:\+?86)?1[3-9]\d{9}$')
@@ -19,14 +20,6 @@ MOBILE_RE = re.compile(r'^(?:\+?86)?1[3-9]\d{9}$')
 EMAIL_RE = re.compile(r'^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$')
 QQ_RE = re.compile(r'^[1-9]\d{4,11}$')
 WECHAT_RE = re.compile(r'^[A-Za-z][-_A-Za-z0-9]{5,19}$|^1[3-9]\d{9}$')
-
-
-class ContactValidationError(ValidationError):
-    pass
-
-
-class DuplicateMobileWarning(UserWarning):
-    pass
 
 
 def to_half_width(text):
@@ -114,6 +107,8 @@ class Contact(CustomerRelatedMixin, DeactivableMixin, ModelSQL, ModelView):
     def _warn_duplicate_mobiles(cls, contacts):
         "The same mobile at another customer: probably the same person"
         Warning = Pool().get('res.user.warning')
+        if Transaction().context.get(IMPORT_CHECKED):
+            return
         for contact in contacts:
             if not contact.mobile:
                 continue
@@ -127,11 +122,26 @@ class Contact(CustomerRelatedMixin, DeactivableMixin, ModelSQL, ModelView):
                 # Keyed on the existing contact: a new one has no stable id.
                 warning = Warning.format('crm_duplicate_mobile', others)
                 if Warning.check(warning):
-                    raise DuplicateMobileWarning(warning, gettext(
-                            'xtools_crm_base.msg_duplicate_mobile',
-                            mobile=contact.mobile,
-                            customer=others[0].customer.rec_name,
-                            contact=others[0].name))
+                    raise DuplicateMobileWarning(
+                        warning, cls._duplicate_mobile_message(
+                            contact.mobile, others[0]))
+
+    @staticmethod
+    def _duplicate_mobile_message(mobile, other):
+        "Name the other customer and contact only to whoever reads them"
+        user_id = Transaction().user
+        customer = other.customer
+        if not user_id or readable_ids(
+                user_id, 'party.party', [customer.id]):
+            return gettext('xtools_crm_base.msg_duplicate_mobile',
+                mobile=mobile, customer=customer.rec_name,
+                contact=other.name)
+        owner = disclosed_owner(customer)
+        if owner:
+            return gettext('xtools_crm_base.msg_duplicate_mobile_owner',
+                mobile=mobile, owner=owner)
+        return gettext('xtools_crm_base.msg_duplicate_mobile_hidden',
+            mobile=mobile)
 
 
 class Anniversary(ModelSQL, ModelView):

@@ -1,13 +1,13 @@
 """Customers (客户, SPEC B4/B5): a Tryton party with a customer type."""
 from trytond.i18n import gettext
 from trytond.model import Index, fields
-from trytond.exceptions import UserWarning
-from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
+from .access import ButtonAccessMixin, readable_ids
 from .dictionary import dictionary_field
+from .exceptions import DuplicateCustomerWarning, HotCapError
 
 CUSTOMER_TYPES = [
     (None, ""),
@@ -17,15 +17,27 @@ CUSTOMER_TYPES = [
 _CUSTOMER = {'invisible': ~Eval('crm_customer_type')}
 
 
-class DuplicateCustomerWarning(UserWarning):
-    pass
+# Context key set by the import, which checks the names and mobiles of the
+# whole file at once (set by the server only: RPC drops '_' keys)
+IMPORT_CHECKED = '_crm_import_checked'
 
 
-class HotCapError(ValidationError):
-    pass
+def disclosed_owner(customer):
+    """The name of customer's owner that a duplicate warning may give the
+    calling user: always when the user reads the customer, otherwise as
+    the CRM settings say (duplicate_disclosure); None: say nothing"""
+    pool = Pool()
+    Configuration = pool.get('crm.configuration')
+    user_id = Transaction().user
+    if not customer.crm_owner:
+        return None
+    if (not user_id
+            or readable_ids(user_id, 'party.party', [customer.id])
+            or Configuration(1).duplicate_disclosure == 'owner'):
+        return customer.crm_owner.rec_name
 
 
-class Party(metaclass=PoolMeta):
+class Party(ButtonAccessMixin, metaclass=PoolMeta):
     "A CRM customer is a Tryton party with a customer type and an owner"
     __name__ = 'party.party'
 
@@ -38,8 +50,11 @@ class Party(metaclass=PoolMeta):
         states={
             'required': Bool(Eval('crm_customer_type')),
             'invisible': ~Eval('crm_customer_type'),
+            # Changed by a transfer (转移), which is logged
+            'readonly': Eval('id', -1) >= 0,
             },
-        help="The salesperson responsible for the customer.")
+        help="The salesperson responsible for the customer. "
+        "Change it with Transfer, which keeps a log.")
     crm_kind = dictionary_field(
         'customer_kind', "Customer Kind", states=_CUSTOMER,
         help="Potential customers are followed but have not signed; "
@@ -157,6 +172,8 @@ class Party(metaclass=PoolMeta):
         customers count, whoever owns them: the point is that two
         salespeople do not follow the same company unknowingly."""
         Warning = Pool().get('res.user.warning')
+        if Transaction().context.get(IMPORT_CHECKED):
+            return
         for party in parties:
             name = (values['name'] if values and 'name' in values
                 else party.name)
@@ -176,11 +193,12 @@ class Party(metaclass=PoolMeta):
                 # stable id yet (PostgreSQL never reuses a rolled back id).
                 warning = Warning.format('crm_duplicate_name', others)
                 if Warning.check(warning):
+                    owner = disclosed_owner(others[0])
                     raise DuplicateCustomerWarning(warning, gettext(
                             'xtools_crm_base.msg_duplicate_customer_name',
-                            name=name,
-                            owner=others[0].crm_owner.rec_name
-                            if others[0].crm_owner else '-'))
+                            name=name, owner=owner) if owner else gettext(
+                            'xtools_crm_base.'
+                            'msg_duplicate_customer_name_hidden', name=name))
 
     @classmethod
     def on_modification(cls, mode, parties, field_names=None):

@@ -6,22 +6,19 @@ import format (the same sheets and Chinese headers), so a file exported
 from one database imports into another. Tryton's generic export (the
 export_data RPC behind sao's export button) is refused for customer data
 to whoever lacks the permission."""
-import io
-
 import openpyxl
 
 from trytond.i18n import gettext
+from trytond.ir.rule import _get_access_models
 from trytond.model import ModelView, fields
-from trytond.model.exceptions import AccessError
-from trytond.pool import Pool, PoolMeta
+from trytond.pool import Pool
 from trytond.transaction import Transaction, check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
-from .customer_import import CONTACTS, CUSTOMERS, write_sheet
-
-
-class ExportPermissionError(AccessError):
-    pass
+from . import spreadsheet
+from .access import CheckedWizardMixin
+from .customer_import_file import CONTACTS, CUSTOMERS, write_sheet
+from .exceptions import ExportPermissionError
 
 
 def check_export_permission(Model=None):
@@ -40,35 +37,30 @@ def check_export_permission(Model=None):
                 model=(Model or pool.get('party.party')).__names__()['model']))
 
 
+def is_customer_data(Model):
+    """Records of the customers: the customers themselves and every model
+    whose record rules come from the customer's (contacts, follow-up,
+    opportunities, deals, payments … of any module, now and later)"""
+    Rule = Pool().get('ir.rule')
+    if Model.__name__ == 'party.party':
+        return True
+    names, _ = _get_access_models(Model)
+    return ('party.party' in names
+        or bool(Rule._crm_optional_customer_paths(Model)))
+
+
 class ExportPermissionMixin:
-    "Tryton's generic export of the model needs the export permission"
+    """Tryton's generic export of customer data needs the export
+    permission. Registered for every model (tryton.cfg [register_mixin]),
+    so the models of later modules are covered without a line of code."""
     __slots__ = ()
 
     @classmethod
     def export_data(cls, records, fields_names, header=False):
         # export_data_domain ends here too
-        check_export_permission(cls)
+        if is_customer_data(cls):
+            check_export_permission(cls)
         return super().export_data(records, fields_names, header=header)
-
-
-class Party(ExportPermissionMixin, metaclass=PoolMeta):
-    __name__ = 'party.party'
-
-
-class Contact(ExportPermissionMixin, metaclass=PoolMeta):
-    __name__ = 'crm.contact'
-
-
-class Activity(ExportPermissionMixin, metaclass=PoolMeta):
-    __name__ = 'crm.activity'
-
-
-class Task(ExportPermissionMixin, metaclass=PoolMeta):
-    __name__ = 'crm.task'
-
-
-class Schedule(ExportPermissionMixin, metaclass=PoolMeta):
-    __name__ = 'crm.schedule'
 
 
 def customer_rows(customers):
@@ -109,15 +101,15 @@ def customer_rows(customers):
 
 
 def export_file(customers):
-    "The .xlsx bytes of customers in the import format"
+    """The .xlsx bytes of customers in the import format; their text is
+    written as text (never a formula) and cleaned of what a workbook
+    cannot hold (spreadsheet.py), so no stored value breaks the export"""
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     customer_rows_, contact_rows = customer_rows(customers)
     write_sheet(workbook, CUSTOMERS, customer_rows_)
     write_sheet(workbook, CONTACTS, contact_rows)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return spreadsheet.save(workbook)
 
 
 class CustomerExportStart(ModelView):
@@ -140,10 +132,11 @@ class CustomerExportResult(ModelView):
     file_name = fields.Char("File Name", readonly=True)
 
 
-class CustomerExport(Wizard):
+class CustomerExport(CheckedWizardMixin, Wizard):
     "Export customers"
     __name__ = 'crm.customer.export'
     __string__ = "Export Customers"
+    _state_access = {'export': 'read'}
 
     start = StateView(
         'crm.customer.export.start',

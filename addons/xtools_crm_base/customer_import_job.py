@@ -2,15 +2,29 @@
 by a queued task (Tryton's ir.queue) instead of inside the wizard's
 request.
 
-Without a `[queue] worker` the task runs right after the request that
-queued it commits; with workers it runs in the background. Either way
-the job runs as the user who uploaded the file, with that user's access
+`make run` starts a queue worker beside the server (trytond-worker on
+PostgreSQL, scripts/queue_worker.py on SQLite), so the task runs in the
+background; without a `[queue] worker`
+it runs right after the request that queued it commits. Either way the
+job runs as the user who uploaded the file, with that user's access
 rights and record rules, and stays all or nothing: every row is checked
 first, and a file with any error creates nothing and ends failed with
-its full error report. The job is one transaction: its progress (rows
-done) is written chunk by chunk and is seen when it ends."""
+its full error report.
+
+One upload never stalls the other users: SQLite has one writer at a time
+and holds its write lock from a transaction's first write to its commit,
+so the job never holds it for long. It reads and checks the file without
+writing; it then creates the customers batch by batch, each batch in a
+transaction of its own, hidden (inactive, marked with the job: staged);
+a last short transaction shows them all at once (publish), or, when
+anything fails, the staged customers are deleted. Its progress is seen
+as it goes. (When the job is run inside a transaction holding other
+writes, as the tests do, it does not commit them: it is one
+transaction.)"""
 import datetime
 import logging
+
+from sql import Null
 
 from trytond import backend
 from trytond.exceptions import UserError, UserWarning
@@ -20,9 +34,17 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
-from .customer_import import CHECKED, CustomerFileImport
+from .access import context_company
+from .customer_import_check import CHECKED, CustomerFileImport
+from .input_check import shown
+from .recycle_bin import in_recycle_bin
 
 logger = logging.getLogger(__name__)
+# Errors listed in the job's form (each at most a few hundred characters)
+ERROR_LINES_SHOWN = 200
+# A job still running after this long was interrupted (its process died):
+# the next job ends it and deletes what it staged
+STALE_AFTER = datetime.timedelta(hours=6)
 
 
 class CustomerImportJob(ModelSQL, ModelView):
@@ -86,17 +108,12 @@ class CustomerImportJob(ModelSQL, ModelView):
     def enqueue(cls, data, file_name, rows):
         """A job of the file for the current user, queued: the job the
         user can follow"""
-        pool = Pool()
-        User = pool.get('res.user')
         transaction = Transaction()
-        company = transaction.context.get('company')
-        if not company:
-            user = User(transaction.user)
-            company = user.company.id if user.company else None
+        company = context_company()
         with without_check_access():
             job, = cls.create([{
                         'file': data,
-                        'file_name': file_name,
+                        'file_name': shown(file_name or '')[:200] or None,
                         'user': transaction.user,
                         'company': company,
                         'rows_total': rows,
@@ -134,40 +151,60 @@ class CustomerImportJob(ModelSQL, ModelView):
     def _process(self):
         transaction = Transaction()
         job_id = self.id
+        # Commit as it goes only a transaction that holds nothing else
+        run = {'commits': transaction.counter == 0, 'staged': False}
+        self._end_stale()
         self._save_values_now(state='running', rows_done=0,
             started_at=datetime.datetime.now())
+        self._commit(run)
         try:
             # As the uploader, with the uploader's access rights and rules
             with transaction.set_user(self.user.id), \
                     transaction.set_context(
                         self._run_context(), _check_access=True):
-                values = self._run()
+                values = self._run(run)
         except backend.DatabaseOperationalError:
-            # Locks and serialization failures: the queue runs it again
-            raise
+            if not run['staged']:
+                # Locks and serialization failures: the queue runs it
+                # again
+                raise
+            logger.exception("customer import job %s failed", job_id)
+            values = self._crashed(run, job_id, gettext(
+                    'xtools_crm_base.msg_import_job_interrupted'))
         except (UserError, UserWarning) as exception:
-            values = self._crashed(job_id, exception.message)
+            values = self._crashed(run, job_id, exception.message)
         except Exception as exception:
             logger.exception("customer import job %s failed", job_id)
-            values = self._crashed(job_id, str(exception))
+            values = self._crashed(run, job_id, str(exception))
         job = self.__class__(job_id)
         values['finished_at'] = datetime.datetime.now()
         job._save_values_now(**values)
 
-    def _crashed(self, job_id, message):
-        "Undo everything the job did; it ends failed with the message"
-        Transaction().rollback()
+    @staticmethod
+    def _commit(run):
+        if run['commits']:
+            Transaction().commit()
+
+    def _crashed(self, run, job_id, message):
+        """Undo everything the job did; it ends failed with the message.
+        Its own transaction is rolled back (the batch being created), then
+        what it staged and committed is deleted; inside another
+        transaction only the staging is deleted (nothing else is ours to
+        roll back)."""
+        if run['commits']:
+            Transaction().rollback()
+        self._purge_staged(job_id)
         return {
             'state': 'failed',
             'rows_done': 0,
             'customers': 0,
             'contacts': 0,
             'error_count': 1,
-            'error_lines': message,
+            'error_lines': shown(message),
             'started_at': datetime.datetime.now(),
             }
 
-    def _run(self):
+    def _run(self, run):
         importer = CustomerFileImport(self.file)
         if not importer.check():
             issues = importer.issues
@@ -178,20 +215,24 @@ class CustomerImportJob(ModelSQL, ModelView):
                 'customers': 0,
                 'contacts': 0,
                 'error_count': len(issues),
-                'error_lines': '\n'.join(
-                    error_line(i) for i in issues),
+                'error_lines': error_lines(issues),
                 'error_file': importer.error_file(),
                 'error_file_name': f'{name}-errors.xlsx',
                 }
         rows = len(importer.customers)
+        note = importer.duplicate_mobiles_message()
         # The validation result: every row is right
         self._save_values_now(rows_total=rows)
-        note = importer.duplicate_mobiles_message()
+        self._commit(run)
+        run['staged'] = True
 
         def progress(done):
+            # Each batch is a transaction of its own
             self._save_values_now(rows_done=done)
+            self._commit(run)
         with Transaction().set_context({CHECKED: True}):
-            importer.create(progress=progress)
+            importer.create(progress=progress, stage=self.id)
+        self._publish(self.id)
         return {
             'state': 'done',
             'rows_done': rows,
@@ -201,10 +242,71 @@ class CustomerImportJob(ModelSQL, ModelView):
             'note': note,
             }
 
+    @classmethod
+    def _publish(cls, job_id):
+        """Show the customers the job staged, with their contacts: two
+        UPDATEs, the only writes of the import that others wait for"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Contact = pool.get('crm.contact')
+        party = Party.__table__()
+        contact = Contact.__table__()
+        cursor = Transaction().connection.cursor()
+        staged = party.select(party.id,
+            where=party.crm_import_job == job_id)
+        cursor.execute(*contact.update([contact.active], [True],
+                where=contact.customer.in_(staged)))
+        cursor.execute(*party.update(
+                [party.active, party.crm_import_job], [True, Null],
+                where=party.crm_import_job == job_id))
+
+    @classmethod
+    def _purge_staged(cls, job_id):
+        "Delete for good the customers a job staged (to the bin and out)"
+        Party = Pool().get('party.party')
+        transaction = Transaction()
+        with transaction.set_user(0), without_check_access(), \
+                transaction.set_context(active_test=False):
+            staged = Party.search([('crm_import_job', '=', job_id)])
+            if not staged:
+                return
+            ids = list(map(int, staged))
+            Party.delete(staged)
+            with in_recycle_bin():
+                Party.delete(Party.browse(ids))
+
+    def _end_stale(self):
+        "End the jobs whose process died while they ran, and their staging"
+        cls = self.__class__
+        limit = datetime.datetime.now() - STALE_AFTER
+        with without_check_access():
+            stale = cls.search([
+                    ('state', '=', 'running'),
+                    ('write_date', '<', limit),
+                    ('id', '!=', self.id),
+                    ])
+            for job in stale:
+                self._purge_staged(job.id)
+                job._save_values_now(state='failed', error_count=1,
+                    error_lines=gettext(
+                        'xtools_crm_base.msg_import_job_interrupted'),
+                    finished_at=datetime.datetime.now())
+
     def _save_values_now(self, **values):
         "Job fields are the server's to write (jobs are append-only)"
         with without_check_access():
             self.__class__.write([self.__class__(self.id)], values)
+
+
+def error_lines(issues):
+    """The first errors, one per line, and how many more there are: a file
+    wrong on every row would make a text too long to save (the error file
+    marks them all)"""
+    lines = [error_line(i) for i in issues[:ERROR_LINES_SHOWN]]
+    if len(issues) > ERROR_LINES_SHOWN:
+        lines.append(gettext('xtools_crm_base.msg_import_job_more_errors',
+                count=len(issues) - ERROR_LINES_SHOWN))
+    return '\n'.join(lines)
 
 
 def error_line(issue):

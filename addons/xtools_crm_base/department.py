@@ -1,14 +1,10 @@
 from trytond.i18n import gettext
 from trytond.model import DeactivableMixin, ModelSQL, ModelView, fields, tree
-from trytond.model.exceptions import ValidationError
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .exceptions import DepartmentDepthError
 from .visibility import clear_visibility_cache
-
-
-class DepartmentDepthError(ValidationError):
-    pass
 
 
 class Department(DeactivableMixin, tree(separator=' / '), ModelSQL, ModelView):

@@ -12,18 +12,12 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .access import ButtonAccessMixin
+
 _CUSTOMER = {'invisible': ~Eval('crm_customer_type')}
 
 
-def readable_ids(user_id, model_name, ids):
-    "The ids of model_name among ids that the user may read"
-    Model = Pool().get(model_name)
-    with Transaction().set_user(user_id), \
-            Transaction().set_context(_check_access=True):
-        return {r.id for r in Model.search([('id', 'in', list(ids))])}
-
-
-class OptionalCustomerMixin:
+class OptionalCustomerMixin(ButtonAccessMixin):
     """Follow-up records whose customer is optional (tasks, schedules):
     with a customer they are readable and writable exactly when the
     customer is (the customer's record rules, as CustomerRelatedMixin
@@ -32,8 +26,8 @@ class OptionalCustomerMixin:
     their leaders.
 
     Tryton's __access__ only takes required links (a record with an empty
-    link would match no rule), so the customer's rules are added here by
-    ir.rule.get (see Rule below) with the empty customer let through."""
+    link would match no rule), so the customer's rules are added by
+    ir.rule.get (rules.py, step 1) with the empty customer let through."""
     __slots__ = ()
     _crm_optional_customer = 'customer'
 
@@ -79,55 +73,6 @@ class FollowupCustomerMixin:
                 lambda: Pool().get('party.party').crm_update_followup(
                     customers))
         return callback
-
-
-class Rule(metaclass=PoolMeta):
-    """Adds the customer's rules to the records of OptionalCustomerMixin.
-    Registered before visibility.Rule (tryton.cfg), so that its mapping of
-    modes (create and write by the customer's readers, delete by its
-    writers) applies to these records as to any customer-related one."""
-    __name__ = 'ir.rule'
-
-    @classmethod
-    def get(cls, model_name, mode='read'):
-        clause, clause_global = super().get(model_name, mode=mode)
-        Model = Pool().get(model_name)
-        paths = cls._crm_optional_customer_paths(Model)
-        if not paths:
-            return clause, clause_global
-        party_clause, party_global = super().get('party.party', mode=mode)
-
-        def wrap(dom):
-            if not dom:
-                return dom
-            result = ['OR']
-            for path, field in paths:
-                dom_ = ['OR', (field, '=', None), (field, 'where', dom)]
-                result.append((path, 'where', dom_) if path else dom_)
-            return result
-        for group, dom in party_clause.items():
-            clause[group] = wrap(dom)
-        for group, dom in party_global.items():
-            clause_global[group] = wrap(dom)
-        return clause, clause_global
-
-    @classmethod
-    def _crm_optional_customer_paths(cls, Model, path=None, seen=None):
-        """(path, field) of the optional customer links of Model and of the
-        models it takes its access from (e.g. a schedule's invitees)"""
-        seen = seen or set()
-        if Model.__name__ in seen:
-            return []
-        seen.add(Model.__name__)
-        paths = []
-        field = getattr(Model, '_crm_optional_customer', None)
-        if field:
-            paths.append((path, field))
-        for name in Model.__access__:
-            Target = Model._fields[name].get_target()
-            paths.extend(cls._crm_optional_customer_paths(
-                    Target, f'{path}.{name}' if path else name, seen))
-        return paths
 
 
 class Party(metaclass=PoolMeta):
@@ -198,12 +143,12 @@ class Party(metaclass=PoolMeta):
                     cache[cls.__name__].pop(id_, None)
 
     @classmethod
-    def _crm_transfer_related(cls, customers, new_owner):
-        "Open tasks and coming schedules go with the customer (转移)"
+    def _crm_transfer_followup(cls, customers, new_owner):
+        """Open tasks and coming schedules go with the customer (转移);
+        called by transfer.py's _crm_transfer_related"""
         pool = Pool()
         Task = pool.get('crm.task')
         Schedule = pool.get('crm.schedule')
-        super()._crm_transfer_related(customers, new_owner)
         customer_ids = [c.id for c in customers]
         tasks = Task.search([
                 ('customer', 'in', customer_ids),

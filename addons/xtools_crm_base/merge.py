@@ -12,21 +12,18 @@ from sql.aggregate import Count
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, ValueMixin, fields
-from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .access import CheckedWizardMixin
 from .append_only import AppendOnlyLog, AppendOnlyMixin
+from .exceptions import MergeError
 
 PARTY = 'party.party'
 # Resources (notes, attachments) of the merged customer go along
 RESOURCE_MODELS = ['ir.attachment', 'ir.note']
-
-
-class MergeError(AccessError):
-    pass
 
 
 def party_links():
@@ -93,8 +90,10 @@ class Party(metaclass=PoolMeta):
             Share.delete(clashes)
 
 
-class Replace(metaclass=PoolMeta):
+class Replace(CheckedWizardMixin, metaclass=PoolMeta):
     __name__ = 'party.replace'
+    # The source party goes: as deleting it
+    _state_access = {'replace': 'delete'}
 
     @classmethod
     def fields_to_replace(cls):
@@ -188,10 +187,13 @@ class CustomerMergeStart(ModelView):
         "activities, deals … of all the others.")
 
 
-class CustomerMerge(Wizard):
+class CustomerMerge(CheckedWizardMixin, Wizard):
     "Merge customers"
     __name__ = 'crm.customer.merge'
     __string__ = "Merge Customers"
+    # crm_merge runs with the user's access checks: writing the kept
+    # customer, deleting the merged ones
+    _state_access = {'merge': 'write'}
 
     start = StateView(
         'crm.customer.merge.start',

@@ -21,19 +21,9 @@ from trytond.pyson import Eval
 from trytond.transaction import (
     Transaction, inactive_records, without_check_access)
 
-# The context key of the recycle bin view
-BIN_CONTEXT = 'crm_recycle_bin'
+from .rules import BIN_CONTEXT
+
 _BINNED = {'invisible': ~Eval('crm_deleted_date')}
-
-
-def _rule_group_id():
-    ModelData = Pool().get('ir.model.data')
-    try:
-        return ModelData.get_id(
-            'xtools_crm_base', 'rule_group_customer_not_binned')
-    except KeyError:
-        # While the module itself is being activated
-        return None
 
 
 def in_recycle_bin():
@@ -56,7 +46,7 @@ class Party(metaclass=PoolMeta):
         super().__setup__()
         t = cls.__table__()
         # The bin is small: records linked to a customer are filtered by
-        # the ids of the binned customers (see Rule below)
+        # the ids of the binned customers (rules.py, step 3)
         cls._sql_indexes.add(Index(t, (t.crm_deleted_date, Index.Range()),
                 where=t.crm_deleted_date != Null))
         cls._buttons.update({
@@ -70,6 +60,11 @@ class Party(metaclass=PoolMeta):
                     'icon': 'tryton-delete',
                     'depends': ['crm_deleted_date'],
                     },
+                })
+        # The bin belongs to the customers' hierarchy, as deleting does
+        cls._button_access.update({
+                'crm_restore': 'delete',
+                'crm_purge': 'delete',
                 })
 
     @classmethod
@@ -151,59 +146,3 @@ class Party(metaclass=PoolMeta):
                     c.id for c in customers if c.crm_deleted_date])
             if binned:
                 cls.delete(binned)
-
-
-# The rule's domain on the customer, and what it becomes on a record
-# linked to one: "not one of the binned customers" asks the database for
-# the few binned ids instead of every customer that is not binned.
-NOT_BINNED = (('crm_deleted_date', '=', None),)
-BINNED = [('crm_deleted_date', '!=', None)]
-
-
-def _freeze(domain):
-    "domain as tuples, without the 'OR'/'AND' of a single operand"
-    if isinstance(domain, (list, tuple)):
-        domain = tuple(_freeze(d) for d in domain)
-        if len(domain) == 2 and domain[0] in {'OR', 'AND'}:
-            domain = domain[1]
-    return domain
-
-
-def _link_not_binned(domain):
-    "domain with its (link, 'where', NOT_BINNED) made (link, 'not where', …)"
-    if isinstance(domain, (list, tuple)):
-        if (len(domain) == 3 and domain[1] == 'where'
-                and _freeze(domain[2]) in {NOT_BINNED, NOT_BINNED[0]}):
-            return (domain[0], 'not where', BINNED)
-        return [_link_not_binned(d) for d in domain]
-    return domain
-
-
-class Rule(metaclass=PoolMeta):
-    __name__ = 'ir.rule'
-
-    @classmethod
-    def get(cls, model_name, mode='read'):
-        clause, clause_global = super().get(model_name, mode=mode)
-        group_id = _rule_group_id()
-        in_bin = Transaction().context.get(BIN_CONTEXT)
-        for clauses in [clause, clause_global]:
-            for group in [g for g in clauses if g.id == group_id]:
-                if in_bin:
-                    # The bin shows all the hierarchy's customers
-                    del clauses[group]
-                elif model_name != 'party.party':
-                    clauses[group] = _link_not_binned(clauses[group])
-        return clause, clause_global
-
-    @classmethod
-    def _get_context(cls, model_name):
-        context = super()._get_context(model_name)
-        context[BIN_CONTEXT] = bool(
-            Transaction().context.get(BIN_CONTEXT))
-        return context
-
-    @classmethod
-    def _get_cache_key(cls, model_names):
-        key = super()._get_cache_key(model_names)
-        return (*key, bool(Transaction().context.get(BIN_CONTEXT)))

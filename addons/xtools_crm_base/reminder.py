@@ -1,6 +1,6 @@
 """Daily follow-up reminders (提醒, SPEC B8): tasks due or overdue, the
 day's schedules and coming contact anniversaries, to the person concerned,
-in the notification bell and by email.
+in the notification bell and by email (and by SMS to those who chose it).
 
 Each reminder sent is logged: the same record is not brought up twice to
 the same user for the same day (a task every day while it stays overdue,
@@ -19,7 +19,7 @@ from trytond.tools import timezone as tz
 from trytond.tools.email_ import set_from_header
 from trytond.transaction import Transaction, without_check_access
 
-from .followup import readable_ids
+from .access import readable_ids
 from .schedule import company_timezone, local_day_start
 
 logger = logging.getLogger(__name__)
@@ -86,6 +86,7 @@ class Reminder(ModelSQL, ModelView):
                         reminder['text'](today))
                 cls._notify(user, user_reminders)
                 emailed = cls._email(user, user_reminders, today)
+                cls._sms(user, user_reminders)
             logs.extend({
                     'user': user.id,
                     'record': str(r['record']),
@@ -271,6 +272,12 @@ class Reminder(ModelSQL, ModelView):
         msg.set_content('\n'.join(lines))
         send_message_transactional(msg)
         return True
+
+    @classmethod
+    def _sms(cls, user, reminders):
+        "By SMS too, when the user chose it (sms.py)"
+        SMS = Pool().get('crm.sms.gateway')
+        return SMS.remind(user, [r['label'] for r in reminders])
 
 
 def next_anniversary(date, today):

@@ -10,12 +10,13 @@ from dateutil.relativedelta import relativedelta
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, If
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
+from .access import context_company
+from .exceptions import ScheduleValidationError
 from .followup import OptionalCustomerMixin
 
 RECURRENCES = [
@@ -42,15 +43,11 @@ STATES = [
     ]
 
 
-class ScheduleValidationError(ValidationError):
-    pass
-
-
 def company_timezone():
     "Name of the company's timezone, if it has one"
     Company = Pool().get('company.company')
-    company_id = Transaction().context.get('company')
-    if company_id is not None and company_id >= 0:
+    company_id = context_company()
+    if company_id is not None:
         return Company(company_id).timezone or None
 
 

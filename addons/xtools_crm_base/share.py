@@ -1,21 +1,17 @@
 """Sharing a customer with chosen users, read-only or read-write (B3)."""
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
-from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 
 from .append_only import AppendOnlyLog
 from .customer_related import CustomerRelatedMixin
+from .exceptions import ShareWithOwnerError
 from .visibility import clear_visibility_cache
 
 SHARE_MODES = [
     ('read', "Read"),
     ('write', "Read and Write"),
     ]
-
-
-class ShareWithOwnerError(ValidationError):
-    pass
 
 
 class CustomerShare(CustomerRelatedMixin, ModelSQL, ModelView):

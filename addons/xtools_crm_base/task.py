@@ -5,27 +5,19 @@ without customer (one given to oneself or to a colleague from the
 workbench) is personal: see followup.OptionalCustomerMixin."""
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool
 from trytond.pyson import And, Bool, Date, Eval, If
 from trytond.transaction import Transaction
 
-from .followup import (
-    FollowupCustomerMixin, OptionalCustomerMixin, readable_ids)
+from .access import readable_ids
+from .exceptions import TaskAssigneeError, TaskLateReasonError
+from .followup import FollowupCustomerMixin, OptionalCustomerMixin
 
 STATES = [
     ('open', "Open"),
     ('done', "Done"),
     ('cancelled', "Cancelled"),
     ]
-
-
-class TaskLateReasonError(ValidationError):
-    pass
-
-
-class TaskAssigneeError(ValidationError):
-    pass
 
 
 class Task(

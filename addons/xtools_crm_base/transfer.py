@@ -6,21 +6,42 @@ from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from .access import CheckedWizardMixin, check_rights
 from .append_only import AppendOnlyLog
+from .exceptions import OwnerChangeError
+
+# Set by crm_transfer only (a leading _: no client can send it)
+TRANSFERRING = '_crm_transferring'
 
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
 
     @classmethod
+    def check_modification(cls, mode, parties, values=None, external=False):
+        super().check_modification(
+            mode, parties, values=values, external=external)
+        # Ownership changes only through a logged transfer (转移)
+        if (mode == 'write' and values and 'crm_owner' in values
+                and Transaction().user
+                and not Transaction().context.get(TRANSFERRING)
+                and any(p.crm_customer_type
+                    and p.crm_owner and p.crm_owner.id != values['crm_owner']
+                    for p in parties)):
+            raise OwnerChangeError(gettext(
+                    'xtools_crm_base.msg_owner_change_by_transfer'))
+
+    @classmethod
     def crm_transfer(cls, customers, new_owner, reason=None):
         """Give the customers to new_owner and log it. Records that carry
         their own owner (tasks, opportunities, deals …) follow through
-        _crm_transfer_related, which later modules extend."""
-        pool = Pool()
-        Log = pool.get('crm.customer.transfer.log')
-        ModelAccess = pool.get('ir.model.access')
-        Rule = pool.get('ir.rule')
+        _crm_transfer_related, which later modules extend.
+        Transferring needs the right to delete the customers: their owner,
+        the owner's leaders, bosses and CRM admins — not a share."""
+        Log = Pool().get('crm.customer.transfer.log')
+        # Checked as the calling user before anything else, whatever the
+        # path (wizard, RPC, code called by a button)
+        check_rights(cls, customers, 'delete', operation='transfer')
         customers = [c for c in customers if c.crm_owner != new_owner]
         if not customers:
             return
@@ -33,12 +54,11 @@ class Party(metaclass=PoolMeta):
                 'to_owner_name': new_owner.rec_name,
                 'reason': reason,
                 } for c in customers]
-        # The user must be allowed to write the customers now; afterwards
-        # they may well be out of the user's sight (Tryton re-checks the
-        # rules after a write), so the move itself is done as root.
-        ModelAccess.check(cls.__name__, 'write')
-        Rule.check(cls.__name__, [c.id for c in customers], 'write')
-        with Transaction().set_user(0), without_check_access():
+        # Afterwards the customers may well be out of the user's sight
+        # (Tryton re-checks the rules after a write), so the move itself is
+        # done as root.
+        with Transaction().set_user(0), without_check_access(), \
+                Transaction().set_context({TRANSFERRING: True}):
             customers = cls.browse(customers)
             cls.write(customers, {'crm_owner': new_owner.id})
             cls._crm_transfer_related(customers, new_owner)
@@ -46,8 +66,10 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def _crm_transfer_related(cls, customers, new_owner):
-        "Move the customers' owned related records to new_owner"
-        pass
+        """Move the customers' owned related records to new_owner: here the
+        follow-up (followup.py); later modules extend it, calling super()
+        (the pool, sales' deals …)"""
+        cls._crm_transfer_followup(customers, new_owner)
 
 
 class CustomerTransferLog(AppendOnlyLog):
@@ -80,10 +102,11 @@ class CustomerTransferStart(ModelView):
     count = fields.Integer("Customers", readonly=True)
 
 
-class CustomerTransfer(Wizard):
+class CustomerTransfer(CheckedWizardMixin, Wizard):
     "Transfer customers"
     __name__ = 'crm.customer.transfer'
     __string__ = "Transfer Customers"
+    _state_access = {'transfer': 'delete'}
 
     start = StateView(
         'crm.customer.transfer.start',

@@ -1,28 +1,19 @@
 from sql import Literal, Null
 from sql.aggregate import Count
 
-from trytond import backend
+from trytond import backend, config
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.model.exceptions import AccessError, ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from .access import ButtonAccessMixin, readable_ids
+from .exceptions import (
+    GroupGrantError, LeaveError, NoRoleError, SecondManagerError)
+from .rules import BIN_CONTEXT
 from .visibility import clear_visibility_cache
-
-
-class SecondManagerError(ValidationError):
-    pass
-
-
-class NoRoleError(ValidationError):
-    pass
-
-
-class LeaveError(AccessError):
-    pass
 
 
 LEVELS = [
@@ -38,6 +29,8 @@ ROLES = [
     ]
 # What decides which customers a user sees
 ORGANISATION_FIELDS = {'crm_level', 'crm_department', 'active', 'groups'}
+# How many of a leaver's customers the refusal names; the rest are counted
+LEAVE_NAMED = 5
 
 
 def role_group_ids():
@@ -45,7 +38,37 @@ def role_group_ids():
     return {ModelData.get_id('xtools_crm_base', r) for r in ROLES}
 
 
-class User(metaclass=PoolMeta):
+def crm_group_ids():
+    """The groups of the xtools modules (roles, special permissions, CRM
+    and pool administration …): those a CRM administrator hands out"""
+    ModelData = Pool().get('ir.model.data')
+    with Transaction().set_context(_check_access=False):
+        return {d.db_id for d in ModelData.search([
+                    ('model', '=', 'res.group'),
+                    ('module', 'like', 'xtools_crm_%'),
+                    ])}
+
+
+def _list_separator():
+    "Between the names of a list, in the language of the message"
+    language = Transaction().language or ''
+    return '、' if language.startswith('zh') else ', '
+
+
+def _is_tryton_admin():
+    "The calling user is root or in Tryton's Administration group"
+    pool = Pool()
+    User = pool.get('res.user')
+    ModelData = pool.get('ir.model.data')
+    transaction = Transaction()
+    if transaction.user == 0:
+        return True
+    admin = ModelData.get_id('res', 'group_admin')
+    with transaction.set_context(_check_access=False):
+        return admin in User.get_groups()
+
+
+class User(ButtonAccessMixin, metaclass=PoolMeta):
     __name__ = 'res.user'
 
     crm_department = fields.Many2One(
@@ -60,6 +83,13 @@ class User(metaclass=PoolMeta):
         'get_crm_account_rights', setter='set_crm_account_rights')
     crm_customer_count = fields.Function(
         fields.Integer("Customers Owned"), 'get_crm_customer_count')
+    crm_login_locked = fields.Function(
+        fields.Boolean(
+            "Login Locked",
+            help="Too many wrong passwords: the user cannot log in, even "
+            "with the right one, until unlocked or the session timeout "
+            "has passed."),
+        'get_crm_login_locked')
 
     @classmethod
     def __setup__(cls):
@@ -131,10 +161,35 @@ class User(metaclass=PoolMeta):
             cursor.execute(*party.select(
                     party.crm_owner, Count(party.id),
                     where=party.crm_owner.in_(list(sub))
-                    & (party.crm_customer_type != Null),
+                    & (party.crm_customer_type != Null)
+                    # merged into another customer: gone
+                    & (party.active == Literal(True)),
                     group_by=[party.crm_owner]))
             counts.update(cursor)
         return counts
+
+    @classmethod
+    def get_crm_login_locked(cls, users, name):
+        """Locked as Tryton's login does it: more failed attempts than
+        [session] max_attempt within the session timeout, from a browser
+        or client (device cookie) or from anywhere without one"""
+        LoginAttempt = Pool().get('res.user.login.attempt')
+        attempts = LoginAttempt.__table__()
+        maximum = config.getint('session', 'max_attempt', default=5)
+        login_size = LoginAttempt.login.size
+        by_login = {u.login[:login_size]: u.id for u in users if u.login}
+        locked = dict.fromkeys(map(int, users), False)
+        cursor = Transaction().connection.cursor()
+        for sub in grouped_slice(list(by_login), backend.MAX_QUERY_PARAMS):
+            cursor.execute(*attempts.select(
+                    attempts.login,
+                    where=attempts.login.in_(list(sub))
+                    & (attempts.create_date >= LoginAttempt.delay()),
+                    group_by=[attempts.login, attempts.device_cookie],
+                    having=Count(Literal('*')) > maximum))
+            for login, in cursor:
+                locked[by_login[login]] = True
+        return locked
 
     @classmethod
     def validate_fields(cls, users, field_names):
@@ -182,6 +237,50 @@ class User(metaclass=PoolMeta):
         super().on_modification(mode, users, field_names=field_names)
         if mode != 'write' or (field_names or set()) & ORGANISATION_FIELDS:
             clear_visibility_cache()
+        if mode == 'create':
+            cls._crm_check_group_grant({u.id: set() for u in users}, users)
+
+    @classmethod
+    def check_modification(cls, mode, users, values=None, external=False):
+        super().check_modification(
+            mode, users, values=values, external=external)
+        if mode in {'write', 'delete'} and not _is_tryton_admin():
+            # A CRM administrator manages CRM users, not Tryton's
+            # administrators (nor their passwords or logins)
+            ModelData = Pool().get('ir.model.data')
+            admin = ModelData.get_id('res', 'group_admin')
+            for user in users:
+                if user.id == 0 or admin in {g.id for g in user.groups}:
+                    raise GroupGrantError(gettext(
+                            'xtools_crm_base.msg_user_admin_protected'))
+        if (mode == 'write' and values and 'active' in values
+                and not values['active']):
+            # 离职, by the button or by unticking "active": never with
+            # customers left behind
+            cls.check_no_customers_left(users)
+
+    @classmethod
+    def on_write(cls, users, values):
+        callback = super().on_write(users, values)
+        if 'groups' in values:
+            before = {u.id: {g.id for g in u.groups} for u in users}
+            ids = list(before)
+            callback.append(
+                lambda: cls._crm_check_group_grant(before, cls.browse(ids)))
+        return callback
+
+    @classmethod
+    def _crm_check_group_grant(cls, before, users):
+        """Outside Tryton's administrators, the groups given or taken are
+        the CRM's own: no one grants himself Tryton's administration"""
+        if _is_tryton_admin():
+            return
+        allowed = crm_group_ids()
+        for user in users:
+            changed = before.get(user.id, set()) ^ {g.id for g in user.groups}
+            if changed - allowed:
+                raise GroupGrantError(gettext(
+                        'xtools_crm_base.msg_user_group_not_crm'))
 
     @classmethod
     @ModelView.button
@@ -205,13 +304,60 @@ class User(metaclass=PoolMeta):
     @ModelView.button
     def crm_leave(cls, users):
         "离职: refused while the user still owns customers"
-        for user in users:
-            if user.crm_customer_count:
-                raise LeaveError(gettext(
-                        'xtools_crm_base.msg_leave_owns_customers',
-                        user=user.rec_name,
-                        count=user.crm_customer_count))
         cls.write(list(users), {'active': False})
+
+    @classmethod
+    def check_no_customers_left(cls, users):
+        """Refuse the leave of users who still own customers, naming the
+        first of them the caller may read (and those in the recycle bin,
+        which must be restored or purged first) and counting the rest.
+        Customers merged into another one are gone and do not count."""
+        pool = Pool()
+        Party = pool.get('party.party')
+        party = Party.__table__()
+        cursor = Transaction().connection.cursor()
+        for user in users:
+            if not user.active:
+                continue
+            cursor.execute(*party.select(
+                    party.id, party.crm_deleted_date,
+                    where=(party.crm_owner == user.id)
+                    & (party.crm_customer_type != Null)
+                    & (party.active == Literal(True)),
+                    order_by=[party.name.asc, party.id.asc]))
+            owned = cursor.fetchall()
+            if not owned:
+                continue
+            caller = Transaction().user
+            # Those in the recycle bin are named to who may restore them
+            with Transaction().set_context({BIN_CONTEXT: True}):
+                readable = (readable_ids(
+                        caller, Party.__name__, [i for i, _ in owned])
+                    if caller else {i for i, _ in owned})
+            with Transaction().set_user(0), Transaction().set_context(
+                    _check_access=False, active_test=False):
+                names = []
+                for party_id, deleted in owned:
+                    if party_id not in readable:
+                        continue
+                    name = Party(party_id).rec_name
+                    if deleted:
+                        name = gettext(
+                            'xtools_crm_base.msg_leave_customer_binned',
+                            customer=name)
+                    names.append(name)
+                    if len(names) == LEAVE_NAMED:
+                        break
+            customers = _list_separator().join(names)
+            more = len(owned) - len(names)
+            if more:
+                customers = gettext(
+                    'xtools_crm_base.msg_leave_customers_more',
+                    customers=customers, more=more)
+            raise LeaveError(gettext(
+                    'xtools_crm_base.msg_leave_owns_customers',
+                    user=user.rec_name, count=len(owned),
+                    customers=customers))
 
     @classmethod
     @ModelView.button
@@ -224,3 +370,22 @@ class User(metaclass=PoolMeta):
         if logins:
             cursor.execute(*attempts.delete(
                     where=attempts.login.in_(logins)))
+
+
+class Group(metaclass=PoolMeta):
+    __name__ = 'res.group'
+
+    @classmethod
+    def on_modification(cls, mode, groups, field_names=None):
+        super().on_modification(mode, groups, field_names=field_names)
+        # Members changed from the group's side (res.group → users)
+        clear_visibility_cache()
+
+
+class UserGroup(metaclass=PoolMeta):
+    __name__ = 'res.user-res.group'
+
+    @classmethod
+    def on_modification(cls, mode, records, field_names=None):
+        super().on_modification(mode, records, field_names=field_names)
+        clear_visibility_cache()

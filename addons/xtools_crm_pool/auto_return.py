@@ -1,16 +1,17 @@
 """Auto-return (自动回收, SPEC P4) as set-based SQL.
 
-One selection, built from the settings, serves everything: the daily run,
-the rule simulator, the "returns on" date of a customer and the list of
-customers about to return. So the simulator shows exactly what the run
-does. The run is idempotent: what it changed no longer matches.
+One selection, built from the settings and the declared rules
+(return_rules.py), serves everything: the daily run, the rule simulator,
+the "returns on" date of a customer and the list of customers about to
+return. So the simulator shows exactly what the run does. The run is
+idempotent: what it changed no longer matches.
 
-Day limits (company day, see tools.pool_today):
-- claimed or assigned: protected through crm_protection_end, returned the
-  next day unless the goal was met;
-- temporary / private library: returned on the day the last follow-up or
-  contact (or the day it entered the library, if later) is as many days
-  old as the limit of its grade, else of its library.
+Day limits (company day, see today.pool_today), by the rule's clock:
+- PROTECTION (claimed or assigned): protected through crm_protection_end,
+  returned the next day unless the goal was met;
+- NO_CONTACT (temporary / private library): returned on the day the last
+  follow-up or contact (or the day it entered the library, if later) is
+  as many days old as the limit of its grade, else of its rule.
 """
 import datetime as dt
 
@@ -24,27 +25,29 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
-from .tools import forget_customers, pool_today
+from .customer_updates import forget_customers
+from .return_rules import (
+    BY_CODE, LIMITS, NO_CONTACT, PROTECTION, RETURN_RULES)
+from .today import pool_today
 
 FAR = dt.date(9000, 1, 1)
 DAY = dt.timedelta(days=1)
-_LIBRARY_RULE = {
-    'claimed': 'protection_expired',
-    'temporary': 'temporary_no_followup',
-    'private': 'private_no_contact',
-    }
 
 
 class ReturnSettings:
     """The limits a run applies: those of the CRM settings, or those an
-    administrator tries in the rule simulator before saving them."""
+    administrator tries in the rule simulator before saving them.
+    limits: the day limit of each rule that has one, by its name
+    (return_rules.LIMITS: temporary_days=…, private_days=…)."""
 
-    def __init__(self, today, temporary_days=None, private_days=None,
-            grade_days=None, goal_deal=True, goal_receipt=True,
-            exempt=True, warn_days=None, escalate_days=None):
+    def __init__(self, today, grade_days=None, goal_deal=True,
+            goal_receipt=True, exempt=True, warn_days=None,
+            escalate_days=None, **limits):
+        unknown = set(limits) - set(LIMITS)
+        if unknown:
+            raise TypeError(f"unknown return limits: {sorted(unknown)}")
         self.today = today
-        self.temporary_days = temporary_days
-        self.private_days = private_days
+        self.limits = {name: limits.get(name) for name in LIMITS}
         # {maturity id: days}: the grades' own limits
         self.grade_days = {k: v for k, v in (grade_days or {}).items() if v}
         self.goal_deal = goal_deal
@@ -61,8 +64,8 @@ class ReturnSettings:
         with Transaction().set_context(_check_access=False):
             config = Configuration(1)
             values = {
-                'temporary_days': config.pool_temporary_days,
-                'private_days': config.pool_private_days,
+                **{r.limit: getattr(config, r.setting)
+                    for r in RETURN_RULES if r.limit},
                 'grade_days': {
                     m.id: m.return_days for m in Maturity.search([])},
                 'goal_deal': config.pool_goal_deal,
@@ -74,11 +77,9 @@ class ReturnSettings:
         values.update(changes)
         return cls(today or pool_today(), **values)
 
-    def library_days(self, library):
-        return {
-            'temporary': self.temporary_days,
-            'private': self.private_days,
-            }[library]
+    def rule_days(self, rule):
+        "The day limit of the rule (None: off unless a grade sets one)"
+        return self.limits[rule.limit]
 
 
 class Party(metaclass=PoolMeta):
@@ -115,10 +116,10 @@ class Party(metaclass=PoolMeta):
             else_=party.crm_library_date)
 
     @classmethod
-    def _crm_pool_by_grade(cls, party, settings, library, value):
-        """An expression of the grade's limit (value(days) for each limit);
-        None when the rule is off for every grade"""
-        default = settings.library_days(library)
+    def _crm_pool_by_grade(cls, party, settings, rule, value):
+        """An expression of the grade's limit (value(days) for each limit),
+        else the rule's; None when the rule is off for every grade"""
+        default = settings.rule_days(rule)
         cases = [(party.crm_maturity == grade, value(days))
             for grade, days in sorted(settings.grade_days.items())]
         if not cases:
@@ -126,23 +127,32 @@ class Party(metaclass=PoolMeta):
         return Case(*cases, else_=value(default) if default else Null)
 
     @classmethod
-    def _crm_pool_rules(cls, party, settings, horizon):
-        "[(rule, condition)]: the customers due to return by horizon"
-        rules = [('protection_expired',
-                (party.crm_library == 'claimed')
-                & (party.crm_owner != Null)
+    def _crm_pool_rule_condition(cls, rule, party, settings, horizon):
+        """An SQL condition on `party`, true for the customers the rule
+        returns by horizon; None when the rule is off"""
+        owned = (party.crm_library == rule.library) & (party.crm_owner != Null)
+        if rule.clock == PROTECTION:
+            return (owned
                 & (party.crm_protection_end != Null)
-                & (party.crm_protection_end < horizon))]
-        reference = cls._crm_pool_reference(party)
-        for library in ['temporary', 'private']:
+                & (party.crm_protection_end < horizon))
+        elif rule.clock == NO_CONTACT:
             threshold = cls._crm_pool_by_grade(
-                party, settings, library,
+                party, settings, rule,
                 lambda days: horizon - dt.timedelta(days=days))
             if threshold is not None:
-                rules.append((_LIBRARY_RULE[library],
-                        (party.crm_library == library)
-                        & (party.crm_owner != Null)
-                        & (reference <= threshold)))
+                return owned & (cls._crm_pool_reference(party) <= threshold)
+            return None
+        raise ValueError(f"no condition for the clock {rule.clock!r}")
+
+    @classmethod
+    def _crm_pool_rules(cls, party, settings, horizon):
+        "[(rule code, condition)]: the customers due to return by horizon"
+        rules = []
+        for rule in RETURN_RULES:
+            condition = cls._crm_pool_rule_condition(
+                rule, party, settings, horizon)
+            if condition is not None:
+                rules.append((rule.code, condition))
         return rules
 
     @classmethod
@@ -178,23 +188,28 @@ class Party(metaclass=PoolMeta):
     def _crm_pool_limit(cls, party, settings):
         "The day limit that applies to each library customer"
         cases = []
-        for library in ['temporary', 'private']:
+        for rule in RETURN_RULES:
+            if rule.clock != NO_CONTACT:
+                continue
             limit = cls._crm_pool_by_grade(
-                party, settings, library, lambda days: days)
+                party, settings, rule, lambda days: days)
             if limit is not None:
-                cases.append((party.crm_library == library, limit))
+                cases.append((party.crm_library == rule.library, limit))
         return Case(*cases, else_=Null) if cases else Null
 
     @classmethod
     def _crm_pool_since(cls, party):
-        "Since when: the day taken (claimed), else the last follow-up"
+        """Since when: the day taken (a PROTECTION rule's library), else the
+        last follow-up"""
+        protected = [r.library for r in RETURN_RULES if r.clock == PROTECTION]
         return Case(
-            (party.crm_library == 'claimed', party.crm_library_date),
+            (party.crm_library.in_(protected), party.crm_library_date),
             else_=cls._crm_pool_reference(party))
 
     @staticmethod
-    def _crm_pool_return_day(library, since, limit, protection_end):
-        if library == 'claimed':
+    def _crm_pool_return_day(rule, since, limit, protection_end):
+        "The day the customer returns by the rule (its code)"
+        if BY_CODE[rule].clock == PROTECTION:
             return protection_end + DAY if protection_end else None
         if since and limit:
             return since + dt.timedelta(days=limit)
@@ -231,7 +246,7 @@ class Party(metaclass=PoolMeta):
                         'limit': limit,
                         'protection_end': end,
                         'return_date': cls._crm_pool_return_day(
-                            library, since, limit, end),
+                            rule_, since, limit, end),
                         })
         return rows
 

@@ -1,17 +1,36 @@
 """Public pool settings (公海设置, SPEC P1/P4/P5) on the CRM configuration.
 
 Every limit is a positive whole number; an empty limit switches its rule
-off. Zero or less is refused, never read as "off"."""
+off. Zero or less is refused, never read as "off". The day limits of the
+return rules and their re-claim locks, with their defaults, are those
+the rules declare (return_rules.py)."""
 from trytond.i18n import gettext
 from trytond.model import fields
-from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .exceptions import LimitError
+from .return_rules import RETURN_RULES, day_settings
 
-class LimitError(ValidationError):
-    pass
+# Bounds of every day count and cap a user may type: beyond them a date
+# computation overflows, and no company means them
+MAX_DAYS = 3650
+MAX_CAP = 100000
+
+
+def check_limit(value, label, maximum):
+    """A limit is empty (off) or a positive whole number up to maximum"""
+    if value is None:
+        return
+    if value <= 0:
+        raise LimitError(gettext(
+                'xtools_crm_pool.msg_limit_not_positive',
+                limit=label, value=value))
+    if value > maximum:
+        raise LimitError(gettext(
+                'xtools_crm_pool.msg_limit_too_large',
+                limit=label, value=value, max=maximum))
 
 
 def limit_field(string, help, unit='days'):
@@ -25,8 +44,9 @@ def limit_field(string, help, unit='days'):
 
 # Fields that hold a limit; their domain is set in __setup__ with the name
 DAY_LIMITS = [
-    'pool_protection_days', 'pool_temporary_days', 'pool_private_days',
-    'pool_temporary_lock_days', 'pool_claimed_lock_days',
+    'pool_protection_days',
+    *[r.setting for r in RETURN_RULES if r.setting],
+    *[r.lock_setting for r in RETURN_RULES if r.lock_setting],
     'pool_release_lock_days', 'pool_warn_days', 'pool_escalate_days',
     ]
 CAPS = [
@@ -35,10 +55,7 @@ CAPS = [
     ]
 DEFAULTS = {
     'pool_protection_days': 30,
-    'pool_temporary_days': 30,
-    'pool_private_days': 90,
-    'pool_temporary_lock_days': 30,
-    'pool_claimed_lock_days': 30,
+    **day_settings(),
     'pool_release_lock_days': None,
     'pool_warn_days': 3,
     'pool_escalate_days': 1,
@@ -217,12 +234,9 @@ class Configuration(metaclass=PoolMeta):
             names = [n for n in names if n in field_names]
         for configuration in configurations:
             for name in names:
-                value = getattr(configuration, name)
-                if value is not None and value <= 0:
-                    raise LimitError(gettext(
-                            'xtools_crm_pool.msg_limit_not_positive',
-                            limit=cls.__names__(name)['field'],
-                            value=value))
+                check_limit(getattr(configuration, name),
+                    cls.__names__(name)['field'],
+                    MAX_DAYS if name in DAY_LIMITS else MAX_CAP)
             if field_names and not (
                     field_names & {'pool_warn_days', 'pool_escalate_days'}):
                 continue

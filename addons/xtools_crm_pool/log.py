@@ -19,9 +19,12 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from xtools_crm_base.access import ButtonAccessMixin
 from xtools_crm_base.append_only import AppendOnlyLog
 
-from .tools import LIBRARY_STATES, pool_today
+from . import return_rules
+from .library import LIBRARY_STATES
+from .today import pool_today
 
 OPERATIONS = [
     ('enter', "Entered a Library"),
@@ -40,21 +43,21 @@ OPERATIONS = [
     ('pool_on', "Pool Switched On"),
     ('pool_off', "Pool Switched Off"),
     ('unlock', "Lock Lifted"),
+    ('merge', "Merged into Another Customer"),
     ]
+# Why a customer moved: the manual and library rules, the automatic
+# return rules (declared in return_rules.py), the goal and the switch
 RULES = [
     (None, ""),
     ('manual', "Manual Operation"),
     ('maturity', "Library by Maturity"),
-    ('temporary_no_followup', "Temporary Library: No Follow-up"),
-    ('private_no_contact', "Private Library: No Contact"),
-    ('protection_expired', "Protection Ended, Goal Not Met"),
+    *return_rules.selection(),
     ('goal_met', "Goal Met"),
     ('release', "Released"),
     ('pool_switched_off', "Pool Switched Off"),
     ]
 # Rules that return a customer automatically, with their re-claim lock
-RETURN_RULES = [
-    'protection_expired', 'temporary_no_followup', 'private_no_contact']
+RETURN_RULES = [r.code for r in return_rules.RETURN_RULES]
 
 
 class PoolLog(AppendOnlyLog):
@@ -148,9 +151,7 @@ class PoolLog(AppendOnlyLog):
         else:
             key = self.operation
         message = {
-            'temporary_no_followup': 'msg_fact_temporary',
-            'private_no_contact': 'msg_fact_private',
-            'protection_expired': 'msg_fact_protection',
+            **{r.code: r.fact for r in return_rules.RETURN_RULES},
             'enter': 'msg_fact_enter',
             'claim': 'msg_fact_claim',
             'assign': 'msg_fact_assign',
@@ -165,6 +166,7 @@ class PoolLog(AppendOnlyLog):
             'pool_off': 'msg_fact_pool_off',
             'pool_off_customer': 'msg_fact_pool_off_customer',
             'unlock': 'msg_fact_unlock',
+            'merge': 'msg_fact_merge',
             }.get(key)
         if not message:
             return ''
@@ -274,27 +276,26 @@ class PoolLog(AppendOnlyLog):
 
 # Lock kinds: the return rules that lock the previous owner out, and a
 # release by the owner; each with the configuration field of its days
+# (None: for ever)
 LOCK_DAYS = {
-    'temporary_no_followup': 'pool_temporary_lock_days',
-    'private_no_contact': None,  # for ever
-    'protection_expired': 'pool_claimed_lock_days',
+    **{r.code: r.lock_setting for r in return_rules.RETURN_RULES},
     'release': 'pool_release_lock_days',
     }
 
 
-class PoolLock(ModelSQL, ModelView):
+class PoolLock(ButtonAccessMixin, ModelSQL, ModelView):
     """Re-claim lock: a user may not claim a customer again, for a time or
-    for ever. Read from the pool log (the return or release that gave it),
-    by the lock days of the settings; lifted by an 'unlock' entry."""
+    for ever. Read from the pool log (the return or release that gave it;
+    a grade that sends the customer to the public pool is its owner's
+    release), by the lock days of the settings; lifted by an 'unlock'
+    entry."""
     __name__ = 'crm.pool.lock'
     __string__ = "Re-claim Lock"
 
     user = fields.Many2One('res.user', "User", readonly=True)
     customer = fields.Many2One('party.party', "Customer", readonly=True)
     rule = fields.Selection([
-            ('temporary_no_followup', "Fell Back from the Temporary Library"),
-            ('private_no_contact', "Fell Back from the Private Library"),
-            ('protection_expired', "Returned when the Protection Ended"),
+            *return_rules.lock_selection(),
             ('release', "Released"),
             ], "Why", readonly=True, sort=False)
     rule_string = rule.translated('rule')
@@ -310,6 +311,9 @@ class PoolLock(ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('since', 'DESC'), ('id', 'DESC')]
+        # The button's group (pool administrators) decides; nobody writes
+        # a lock
+        cls._button_access.update({'lift': 'read'})
         cls._buttons.update({
                 'lift': {
                     'invisible': ~Eval('running', False),
@@ -337,7 +341,9 @@ class PoolLock(ModelSQL, ModelView):
         lift = Log.__table__()
         today = pool_today()
         days = cls._lock_days()
-        kind = Case((log.operation == 'release', 'release'), else_=log.rule)
+        released = (log.operation == 'release') | (
+            (log.operation == 'maturity') & (log.to_library == 'public'))
+        kind = Case((released, 'release'), else_=log.rule)
         running = []
         for lock_kind, lock_days in days.items():
             condition = kind == lock_kind
@@ -366,7 +372,7 @@ class PoolLock(ModelSQL, ModelView):
                 'running'),
             where=(((log.operation == 'return')
                     & log.rule.in_(RETURN_RULES))
-                | (log.operation == 'release'))
+                | released)
             & (log.customer != Null)
             & (log.from_owner != Null))
 
@@ -388,7 +394,7 @@ class PoolLock(ModelSQL, ModelView):
         "{customer id: lock} of the user's locks running today"
         result = {}
         with Transaction().set_user(0), Transaction().set_context(
-                _check_access=False, crm_pool_today=today):
+                _check_access=False, _crm_pool_today=today):
             for sub in grouped_slice(customer_ids, backend.MAX_QUERY_PARAMS):
                 for lock in cls.search([
                             ('user', '=', user_id),

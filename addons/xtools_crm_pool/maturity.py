@@ -1,7 +1,6 @@
-from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields, sequence_ordered
 
-from .configuration import LimitError
+from .configuration import MAX_DAYS, check_limit
 
 LIBRARIES = [
     ('private', "Private Library"),
@@ -56,13 +55,9 @@ class Maturity(sequence_ordered(), ModelSQL, ModelView):
         if field_names and 'return_days' not in field_names:
             return
         for grade in grades:
-            if grade.return_days is not None and grade.return_days <= 0:
-                raise LimitError(gettext(
-                        'xtools_crm_pool.msg_limit_not_positive',
-                        limit='%s (%s)' % (
-                            cls.__names__('return_days')['field'],
-                            grade.rec_name),
-                        value=grade.return_days))
+            check_limit(grade.return_days, '%s (%s)' % (
+                    cls.__names__('return_days')['field'], grade.rec_name),
+                MAX_DAYS)
 
     def get_rec_name(self, name):
         return f'{self.code} - {self.label}'

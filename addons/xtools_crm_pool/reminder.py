@@ -17,6 +17,7 @@ from trytond.transaction import Transaction, without_check_access
 
 from .auto_return import DAY, FAR, ReturnSettings
 from .log import RULES
+from .return_rules import RETURN_RULES
 
 
 class Party(metaclass=PoolMeta):
@@ -43,7 +44,6 @@ class Party(metaclass=PoolMeta):
         customer and return date, logged."""
         pool = Pool()
         Log = pool.get('crm.pool.log')
-        User = pool.get('res.user')
         steps = [(step, days) for step, days in [
                 ('remind_owner', settings.warn_days),
                 ('remind_manager', settings.escalate_days),
@@ -227,7 +227,7 @@ class Party(metaclass=PoolMeta):
     def get_crm_return(cls, parties, names):
         result = {n: dict.fromkeys(map(int, parties)) for n in names}
         ids = [p.id for p in parties if p.crm_library in {
-                'claimed', 'temporary', 'private'}]
+                r.library for r in RETURN_RULES}]
         if not ids or not cls._crm_pool_enabled():
             return result
         settings = ReturnSettings.from_configuration()

@@ -4,16 +4,20 @@ the protection meets the goal (达成); an open opportunity or an approved
 deal keeps a customer from returning automatically (a setting).
 
 Both are SQL conditions on the customer table, so the auto-return run,
-the rule simulator and the return dates stay set-based."""
+the rule simulator and the return dates stay set-based. They extend the
+placeholders of auto_return.Party and combine with what super() gives;
+tests/test_sales_goal.py checks that the run reads them.
+
+This class is registered only when xtools_crm_sales is activated
+(tryton.cfg [register xtools_crm_sales]): the states an approved deal and
+an open opportunity are in are the sales module's own."""
 from sql import Literal
 from sql.operators import Exists
 
 from trytond.pool import Pool, PoolMeta
 
-# The sale states of an approved deal (xtools_crm_sales.deal.APPROVED_STATES)
-APPROVED_STATES = ['confirmed', 'processing', 'done']
-# The opportunity states still open (not won, lost nor cancelled)
-OPEN_OPPORTUNITY_STATES = ['lead', 'opportunity', 'converted']
+from xtools_crm_sales.deal import APPROVED_STATES
+from xtools_crm_sales.opportunity import OPEN_STATES
 
 
 class Party(metaclass=PoolMeta):
@@ -38,7 +42,7 @@ class Party(metaclass=PoolMeta):
             conditions.append(Exists(sale.select(
                         Literal(1),
                         where=(sale.party == party.id)
-                        & sale.state.in_(APPROVED_STATES)
+                        & sale.state.in_(sorted(APPROVED_STATES))
                         & within(sale.crm_approval_date))))
         if receipt:
             sale = Sale.__table__()
@@ -67,11 +71,11 @@ class Party(metaclass=PoolMeta):
             Exists(opportunity.select(
                     Literal(1),
                     where=(opportunity.party == party.id)
-                    & opportunity.state.in_(OPEN_OPPORTUNITY_STATES)))
+                    & opportunity.state.in_(OPEN_STATES)))
             | Exists(sale.select(
                     Literal(1),
                     where=(sale.party == party.id)
-                    & sale.state.in_(APPROVED_STATES))))
+                    & sale.state.in_(sorted(APPROVED_STATES)))))
         exempt = super()._crm_pool_exempt_condition(party)
         if exempt is not None:
             condition |= exempt

@@ -1,16 +1,17 @@
-"""Pool people: per-user caps (SPEC P5) and who reads pool customers."""
+"""Pool people (SPEC P1, P5): who is a pool user or administrator, their
+caps, and the lock that keeps the caps exact. What they read is in
+rules.py."""
 from sql import Null
 from sql.aggregate import Count
+from sql.conditionals import Coalesce
 
 from trytond import backend
-from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
-from .configuration import CAPS, LimitError
-from .tools import is_pool_admin, is_pool_user
+from .configuration import CAPS, MAX_CAP, check_limit
 
 # res.user field → crm.configuration field holding the company default
 USER_CAPS = {
@@ -20,6 +21,63 @@ USER_CAPS = {
     'crm_pool_daily_claim_cap': 'pool_daily_claim_cap',
     }
 assert set(USER_CAPS.values()) == set(CAPS)
+
+
+def _group_id(fs_id):
+    ModelData = Pool().get('ir.model.data')
+    try:
+        return ModelData.get_id('xtools_crm_pool', fs_id)
+    except KeyError:
+        # While the module is being activated
+        return None
+
+
+def user_group_ids(user_id):
+    "The groups of the user, including those inherited from parent groups"
+    User = Pool().get('res.user')
+    with Transaction().set_user(user_id):
+        return set(User.get_groups())
+
+
+def is_pool_admin(user_id=None):
+    if user_id is None:
+        user_id = Transaction().user
+    if user_id == 0:
+        return True
+    return _group_id('group_pool_admin') in user_group_ids(user_id)
+
+
+def is_pool_user(user_id=None):
+    "Pool users claim; pool administrators are pool users too"
+    if user_id is None:
+        user_id = Transaction().user
+    if user_id == 0:
+        return True
+    groups = user_group_ids(user_id)
+    return bool(groups & {
+            _group_id('group_pool_user'), _group_id('group_pool_admin')})
+
+
+def lock_users(user_ids):
+    """Serialise every operation that may grow a user's libraries.
+
+    Each such operation bumps a counter on the user's row before counting.
+    On PostgreSQL (repeatable read) the second of two concurrent operations
+    for the same user waits for the first; when the first commits, the
+    second fails with a serialization error and Tryton replays it in a new
+    transaction that sees the first one's customers. Its count is then
+    exact, so parallel claims can never exceed a cap. SQLite runs one
+    writer at a time, so the bump only costs an UPDATE there."""
+    User = Pool().get('res.user')
+    user = User.__table__()
+    cursor = Transaction().connection.cursor()
+    # One row at a time, in id order: two operations locking the same users
+    # lock them in the same order and cannot deadlock.
+    for user_id in sorted({u for u in user_ids if u is not None}):
+        cursor.execute(*user.update(
+                [user.crm_pool_serial],
+                [Coalesce(user.crm_pool_serial, 0) + 1],
+                where=user.id == user_id))
 
 
 def _cap_field(string):
@@ -41,7 +99,7 @@ class User(metaclass=PoolMeta):
     crm_pool_claimed_count = fields.Function(
         fields.Integer("Claimed from Pool"), 'get_crm_pool_counts')
     # Bumped by every operation that grows the user's libraries: see
-    # tools.lock_users
+    # lock_users
     crm_pool_serial = fields.Integer("Pool Serial", readonly=True)
 
     @classmethod
@@ -66,13 +124,9 @@ class User(metaclass=PoolMeta):
             if not field_names or n in field_names]
         for user in users:
             for name in names:
-                value = getattr(user, name)
-                if value is not None and value <= 0:
-                    raise LimitError(gettext(
-                            'xtools_crm_pool.msg_limit_not_positive',
-                            limit='%s (%s)' % (
-                                cls.__names__(name)['field'], user.rec_name),
-                            value=value))
+                check_limit(getattr(user, name), '%s (%s)' % (
+                        cls.__names__(name)['field'], user.rec_name),
+                    MAX_CAP)
 
     def crm_pool_cap(self, name):
         """The user's cap (configuration field name), else the company's;
@@ -102,43 +156,3 @@ class User(metaclass=PoolMeta):
                     group_by=[party.crm_owner]))
             counts.update(cursor)
         return counts
-
-
-class Rule(metaclass=PoolMeta):
-    __name__ = 'ir.rule'
-
-    @classmethod
-    def _get_context(cls, model_name):
-        """Pool users read the public pool (公海未分配); pool administrators
-        also read the special pool and the customers claimed from the pool
-        (公海已分配). The base's customer read rule admits whatever
-        crm_read_also holds (a domain), besides the user's hierarchy."""
-        context = super()._get_context(model_name)
-        libraries = cls._crm_pool_readable_libraries()
-        if libraries:
-            domain = [('crm_library', 'in', libraries)]
-            other = context.get('crm_read_also')
-            context['crm_read_also'] = (
-                ['OR', other, domain] if other else domain)
-        return context
-
-    @classmethod
-    def _crm_pool_readable_libraries(cls):
-        Configuration = Pool().get('crm.configuration')
-        user_id = Transaction().user
-        if not user_id:
-            return []
-        with Transaction().set_user(0), Transaction().set_context(
-                _check_access=False):
-            try:
-                enabled = Configuration(1).pool_enabled
-            except KeyError:
-                # While the module is being activated
-                return []
-        if not enabled:
-            return []
-        if is_pool_admin(user_id):
-            return ['public', 'special', 'claimed']
-        if is_pool_user(user_id):
-            return ['public']
-        return []

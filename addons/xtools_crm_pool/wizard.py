@@ -5,13 +5,18 @@ from trytond.model import ModelView, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval, Id
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from xtools_crm_base.access import CheckedWizardMixin
+
 from .auto_return import ReturnSettings
+from .configuration import MAX_DAYS, check_limit
+from .library import LIBRARY_STATES
 from .log import RULES
 from .maturity import LIBRARIES
-from .tools import LIBRARY_STATES, pool_today
+from .return_rules import LIMITS, RETURN_RULES
+from .today import pool_today
 
 DESTINATIONS = [
     ('public', "Public Pool"),
@@ -26,9 +31,13 @@ _POOL_USERS = [
     ]
 
 
-class _CustomersWizard(Wizard):
-    "A pool operation on the selected customers"
+class _CustomersWizard(CheckedWizardMixin, Wizard):
+    """A pool operation on the selected customers. Each operation
+    (crm_pool_* of party.party, also called over RPC) checks the rights of
+    the calling user itself: the pool's rules are not those of a write."""
     __slots__ = ()
+    _state_access = dict.fromkeys(
+        ['claim', 'assign', 'release', 'extend', 'move', 'convert'])
 
     def _customers(self):
         customers = [r for r in self.records if r.crm_customer_type]
@@ -253,6 +262,8 @@ class SimulateStart(ModelView):
     today = fields.Date(
         "As of", required=True,
         help="The day the run is simulated on.")
+    # One field per day limit of the return rules, named as the rule's
+    # limit (return_rules.LIMITS), labelled as its setting
     temporary_days = fields.Integer(
         "Temporary Library: Days without Follow-up",
         domain=['OR',
@@ -304,10 +315,12 @@ class SimulateLine(ModelView):
     facts = fields.Char("Facts", readonly=True)
 
 
-class Simulate(Wizard):
+class Simulate(CheckedWizardMixin, Wizard):
     """Preview which customers a run would return to the pool (and which
     would meet their goal) under other limits, before saving them"""
     __name__ = 'crm.pool.simulate'
+    # No active records; saving runs with the user's access checks
+    _state_access = {'preview': None, 'save': None}
     start = StateView('crm.pool.simulate.start',
         'xtools_crm_pool.simulate_start_view_form', [
             Button("Close", 'end', 'tryton-close'),
@@ -323,10 +336,17 @@ class Simulate(Wizard):
         settings = ReturnSettings.from_configuration()
         start = self.start
         if getattr(start, 'today', None):
+            for name in LIMITS:
+                check_limit(getattr(start, name),
+                    start.__names__(name)['field'], MAX_DAYS)
+            for grade in start.grades:
+                check_limit(grade.return_days, '%s (%s)' % (
+                        grade.__names__('return_days')['field'],
+                        grade.maturity.rec_name if grade.maturity else '-'),
+                    MAX_DAYS)
             return {
                 'today': start.today,
-                'temporary_days': start.temporary_days,
-                'private_days': start.private_days,
+                **{name: getattr(start, name) for name in LIMITS},
                 'grade_days': {
                     g.maturity.id: g.return_days for g in start.grades
                     if g.maturity},
@@ -337,8 +357,7 @@ class Simulate(Wizard):
         grades = Maturity.search([])
         return {
             'today': pool_today(),
-            'temporary_days': settings.temporary_days,
-            'private_days': settings.private_days,
+            **settings.limits,
             'grade_days': {g.id: g.return_days for g in grades},
             'goal_deal': settings.goal_deal,
             'goal_receipt': settings.goal_receipt,
@@ -382,8 +401,7 @@ class Simulate(Wizard):
                 )._facts(lambda d: lang.strftime(d) if d else '-', {})
         return {
             'today': settings.today,
-            'temporary_days': values['temporary_days'],
-            'private_days': values['private_days'],
+            **{name: values[name] for name in LIMITS},
             'grades': [{
                     'maturity': g.id,
                     'library': g.library,
@@ -406,14 +424,16 @@ class Simulate(Wizard):
     def transition_preview(self):
         return 'start'
 
+    # Saving changes the CRM settings: with the user's access rights
+    @check_access
     def transition_save(self):
         pool = Pool()
         Configuration = pool.get('crm.configuration')
         Maturity = pool.get('crm.maturity')
         start = self.start
         Configuration.write([Configuration(1)], {
-                'pool_temporary_days': start.temporary_days,
-                'pool_private_days': start.private_days,
+                **{r.setting: getattr(start, r.limit)
+                    for r in RETURN_RULES if r.limit},
                 'pool_goal_deal': bool(start.goal_deal),
                 'pool_goal_receipt': bool(start.goal_receipt),
                 'pool_exempt_open_deals': bool(start.exempt),

@@ -11,13 +11,16 @@ from itertools import groupby
 
 from trytond.i18n import gettext
 from trytond.model import fields
-from trytond.model.exceptions import AccessError, ValidationError
-from trytond.modules.company.model import CompanyValueMixin
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval, Id
+from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from xtools_crm_base.access import ButtonAccessMixin
 from xtools_crm_base.dictionary import dictionary_field
+
+from .exceptions import (
+    ContractGoodsError, ContractLinesError, DealCategoryError,
+    DealLockedError, OrderServicesError, ShippingBeforeApprovalError)
 
 # Tryton sale states of an approved deal (审批同意): confirmed is approved,
 # processing and done are its execution.
@@ -41,19 +44,7 @@ DEAL_LINE_FIELDS = {
     }
 
 
-class DealLockedError(AccessError):
-    pass
-
-
-class ContractGoodsError(ValidationError):
-    pass
-
-
-class ShippingBeforeApprovalError(AccessError):
-    pass
-
-
-class Sale(metaclass=PoolMeta):
+class Sale(ButtonAccessMixin, metaclass=PoolMeta):
     __name__ = 'sale.sale'
 
     crm_owner = fields.Many2One(
@@ -75,6 +66,9 @@ class Sale(metaclass=PoolMeta):
             },
         help="The text of a short contract, or the special clauses of a "
         "long one whose full text is attached.")
+    crm_attachments = fields.One2Many(
+        'ir.attachment', 'resource', "Attachments",
+        help="The signed contract and its appendices (scans, PDF …).")
 
     @classmethod
     def __setup__(cls):
@@ -85,6 +79,20 @@ class Sale(metaclass=PoolMeta):
     @classmethod
     def default_crm_owner(cls):
         return Transaction().user or None
+
+    @classmethod
+    def default_crm_category(cls):
+        "The standard category (标准), while the CRM administrator keeps it"
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Dictionary = pool.get('crm.dictionary')
+        try:
+            standard = ModelData.get_id(
+                'xtools_crm_sales', 'dict_deal_category_standard')
+        except KeyError:
+            return None
+        if Dictionary.search([('id', '=', standard)], limit=1):
+            return standard
 
     @fields.depends('crm_owner')
     def on_change_party(self):
@@ -134,20 +142,53 @@ class Sale(metaclass=PoolMeta):
 
     def check_for_quotation(self):
         super().check_for_quotation()
+        self.check_deal_category()
         self.check_contract_lines()
+        self.check_order_lines()
+
+    def check_deal_category(self):
+        "A deal is submitted with its category (分类)"
+        if not self.crm_category:
+            raise DealCategoryError(gettext(
+                    'xtools_crm_sales.msg_deal_category_required',
+                    deal=self.rec_name))
+
+    def _crm_goods_lines(self):
+        "The lines that sell stock-linked goods"
+        Move = Pool().get('stock.move')
+        return [l for l in self.line_lines
+            if l.product and l.product.type in Move.get_product_types()]
 
     def check_contract_lines(self):
-        "A contract sells services: goods (stock) are sold with an order"
-        Move = Pool().get('stock.move')
+        """A contract sells services, in one or a few lines (the sales
+        settings' maximum): goods (stock) are sold with an order"""
+        Config = Pool().get('sale.configuration')
         if self.crm_deal_type != 'contract':
             return
-        for line in self.line_lines:
-            if (line.product
-                    and line.product.type in Move.get_product_types()):
-                raise ContractGoodsError(gettext(
-                        'xtools_crm_sales.msg_deal_contract_goods',
-                        deal=self.rec_name,
-                        product=line.product.rec_name))
+        goods = self._crm_goods_lines()
+        if goods:
+            raise ContractGoodsError(gettext(
+                    'xtools_crm_sales.msg_deal_contract_goods',
+                    deal=self.rec_name,
+                    product=goods[0].product.rec_name))
+        maximum = Config(1).crm_contract_max_lines
+        lines = [l for l in self.line_lines if l.product]
+        if maximum and len(lines) > maximum:
+            raise ContractLinesError(gettext(
+                    'xtools_crm_sales.msg_deal_contract_too_many_lines',
+                    deal=self.rec_name, lines=len(lines), max=maximum))
+
+    def check_order_lines(self):
+        """An order sells goods: if the sales settings say so, an order of
+        services only is refused (services alone make a contract)"""
+        Config = Pool().get('sale.configuration')
+        if (self.crm_deal_type != 'order'
+                or not Config(1).crm_order_goods_required):
+            return
+        if not self._crm_goods_lines():
+            raise OrderServicesError(gettext(
+                    'xtools_crm_sales.msg_deal_order_services_only',
+                    deal=self.rec_name))
 
     @classmethod
     def check_modification(cls, mode, sales, values=None, external=False):
@@ -233,77 +274,6 @@ class Move(metaclass=PoolMeta):
                 raise ShippingBeforeApprovalError(gettext(
                         'xtools_crm_sales.msg_deal_ship_not_approved',
                         deal=origin.sale.rec_name))
-
-
-class Configuration(metaclass=PoolMeta):
-    __name__ = 'sale.configuration'
-
-    crm_contract_sequence = fields.MultiValue(fields.Many2One(
-            'ir.sequence', "Contract Sequence",
-            domain=[
-                ('company', 'in',
-                    [Eval('context', {}).get('company', -1), None]),
-                ('sequence_type', '=', Id('sale', 'sequence_type_sale')),
-                ],
-            help="Numbers the contracts (合同) when they are submitted."))
-    crm_order_sequence = fields.MultiValue(fields.Many2One(
-            'ir.sequence', "Order Sequence",
-            domain=[
-                ('company', 'in',
-                    [Eval('context', {}).get('company', -1), None]),
-                ('sequence_type', '=', Id('sale', 'sequence_type_sale')),
-                ],
-            help="Numbers the orders (订单) when they are submitted."))
-
-    @classmethod
-    def multivalue_model(cls, field):
-        pool = Pool()
-        if field in {'crm_contract_sequence', 'crm_order_sequence'}:
-            return pool.get('sale.configuration.sequence')
-        return super().multivalue_model(field)
-
-    @classmethod
-    def default_crm_contract_sequence(cls, **pattern):
-        return cls.multivalue_model(
-            'crm_contract_sequence').default_crm_contract_sequence()
-
-    @classmethod
-    def default_crm_order_sequence(cls, **pattern):
-        return cls.multivalue_model(
-            'crm_order_sequence').default_crm_order_sequence()
-
-
-class ConfigurationSequence(CompanyValueMixin, metaclass=PoolMeta):
-    __name__ = 'sale.configuration.sequence'
-
-    crm_contract_sequence = fields.Many2One(
-        'ir.sequence', "Contract Sequence",
-        domain=[
-            ('company', 'in', [Eval('company', -1), None]),
-            ('sequence_type', '=', Id('sale', 'sequence_type_sale')),
-            ])
-    crm_order_sequence = fields.Many2One(
-        'ir.sequence', "Order Sequence",
-        domain=[
-            ('company', 'in', [Eval('company', -1), None]),
-            ('sequence_type', '=', Id('sale', 'sequence_type_sale')),
-            ])
-
-    @classmethod
-    def _crm_sequence(cls, fs_id):
-        try:
-            return Pool().get('ir.model.data').get_id(
-                'xtools_crm_sales', fs_id)
-        except KeyError:
-            return None
-
-    @classmethod
-    def default_crm_contract_sequence(cls):
-        return cls._crm_sequence('sequence_contract')
-
-    @classmethod
-    def default_crm_order_sequence(cls):
-        return cls._crm_sequence('sequence_order')
 
 
 class Dictionary(metaclass=PoolMeta):

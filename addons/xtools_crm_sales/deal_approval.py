@@ -14,13 +14,15 @@ department or of its parent department), a boss or a CRM administrator.
 """
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from xtools_crm_base.access import CheckedWizardMixin
+
 from .deal import APPROVED_STATES
+from .exceptions import ApprovalRightsError
 
 APPROVAL_STATES = [
     ('draft', "Not Submitted"),
@@ -29,10 +31,6 @@ APPROVAL_STATES = [
     ('rejected', "Rejected"),
     ('cancelled', "Cancelled"),
     ]
-
-
-class ApprovalRightsError(AccessError):
-    pass
 
 
 def _approval_domain(value):
@@ -250,9 +248,11 @@ class RejectStart(ModelView):
     reason = fields.Text("Reason", required=True)
 
 
-class Reject(Wizard):
+class Reject(CheckedWizardMixin, Wizard):
     "Reject a deal"
     __name__ = 'sale.sale.crm_reject'
+    # and the approver's rights (crm_reject_with_reason)
+    _state_access = {'reject': 'write'}
 
     start = StateView(
         'sale.sale.crm_reject.start',

@@ -2,7 +2,9 @@
 
 A contract has no stock: its lines with their planned delivery date are
 the delivery plan (交付计划); each delivery of a service is recorded here,
-once the contract is approved, never beyond the quantity sold.
+once the contract is approved, never beyond the quantity sold. The
+delivered quantity of an order's line is what its outbound documents
+shipped (Sale.crm_shipping_progress in deal_status.py).
 """
 from collections import defaultdict
 
@@ -11,7 +13,6 @@ from sql.aggregate import Sum
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.model.exceptions import AccessError, ValidationError
 from trytond.model.fields import SQL_OPERATORS
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
@@ -19,6 +20,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .deal import APPROVED_STATES
+from .exceptions import DeliveryError, DeliveryNotApprovedError
 
 DELIVERY_STATUSES = [
     ('none', "--"),
@@ -26,14 +28,6 @@ DELIVERY_STATUSES = [
     ('partial', "Partial"),
     ('all', "All"),
     ]
-
-
-class DeliveryError(ValidationError):
-    pass
-
-
-class DeliveryNotApprovedError(AccessError):
-    pass
 
 
 class Delivery(ModelSQL, ModelView):
@@ -158,11 +152,10 @@ class Sale(metaclass=PoolMeta):
             return 'partial'
         return 'undelivered'
 
-    def crm_fulfilled(self):
-        if self.crm_deal_type == 'contract':
-            return all(l.crm_remaining_delivery <= 0
-                for l in self.line_lines if l.quantity)
-        return super().crm_fulfilled()
+    def crm_services_delivered(self):
+        "Whether every line of the contract is delivered in full"
+        return all(l.crm_remaining_delivery <= 0
+            for l in self.line_lines if l.quantity)
 
     @classmethod
     def copy(cls, sales, default=None):
@@ -195,6 +188,13 @@ class SaleLine(metaclass=PoolMeta):
                     group_by=[delivery.line]))
             for line_id, quantity in cursor:
                 result[line_id] = quantity or 0.
+        # The goods of an order are delivered by shipping them: what the
+        # stock documents shipped (the hook of deal_status.py)
+        for sale in {l.sale for l in lines
+                if l.sale.crm_deal_type == 'order'}:
+            progress = sale.crm_shipping_progress()
+            for line_id in progress.ordered:
+                result[line_id] += progress.quantity(line_id, 'shipped')
         return {l.id: l.unit.round(result[l.id]) if l.unit
             else result[l.id] for l in lines}
 

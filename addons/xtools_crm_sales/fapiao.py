@@ -3,25 +3,17 @@ recorded by finance once the deal is approved. They record paper (or
 electronic) fapiao, not Tryton's accounting invoices."""
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 
 from .deal import APPROVED_STATES
 from .payment import FinanceRecordMixin, _sum_by, format_amount
+from .exceptions import FapiaoError, FapiaoNotApprovedError
 
 FAPIAO_TYPES = [
     ('special', "Special VAT Fapiao"),
     ('normal', "Normal VAT Fapiao"),
     ]
-
-
-class FapiaoError(ValidationError):
-    pass
-
-
-class FapiaoNotApprovedError(AccessError):
-    pass
 
 
 class Fapiao(FinanceRecordMixin, ModelSQL, ModelView):
@@ -34,25 +26,7 @@ class Fapiao(FinanceRecordMixin, ModelSQL, ModelView):
         'sale.sale', "Deal", required=True, ondelete='RESTRICT',
         help="An approved contract or order.")
     number = fields.Char("Number", required=True)
-    date = fields.Date("Date", required=True)
     type = fields.Selection(FAPIAO_TYPES, "Type", required=True)
-    amount = Monetary(
-        "Amount", currency='currency', digits='currency', required=True)
-    currency = fields.Function(fields.Many2One(
-            'currency.currency', "Currency"), 'on_change_with_currency')
-    note = fields.Text("Note")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [
-            ('date', 'DESC'),
-            ('id', 'DESC'),
-            ]
-
-    @classmethod
-    def default_date(cls):
-        return Pool().get('ir.date').today()
 
     @classmethod
     def default_type(cls):

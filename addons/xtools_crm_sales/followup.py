@@ -13,14 +13,10 @@ from sql.conditionals import Coalesce
 
 from trytond.i18n import gettext
 from trytond.model import Index, fields
-from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
-
-
-class PipelineLinkError(ValidationError):
-    pass
+from .exceptions import PipelineLinkError
 
 
 def check_project_or_opportunity(records, field_names, error):

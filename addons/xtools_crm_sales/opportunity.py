@@ -1,12 +1,18 @@
 """Opportunities (销售机会, SPEC S1): Tryton's sale.opportunity with the
 seven-stage funnel (初期沟通 → … → 合同签约), the expected amount and date,
 requirements, competitors, solution, quote history and the follow-up done
-on it; lost with a reason from the data dictionary.
+on it; won or lost, each with a reason from the data dictionary (赢单原因,
+丢单原因).
 
 Tryton's states (lead, opportunity, converted, won, lost, cancelled) stay:
 the stage is another dimension, the progress of the pre-sale work. An
 opportunity belongs to exactly one customer and is visible to whoever sees
-that customer (the customer's record rules through ``__access__``)."""
+that customer (the customer's record rules through ``__access__``).
+
+Tryton wins an opportunity when one of its deals is approved; a deal
+signed outside the CRM is marked as won by hand (标记赢单), which needs its
+won reason, as marking it lost needs the lost reason. A won reason may be
+recorded, or corrected, on an opportunity its deal has won."""
 from decimal import Decimal
 
 from sql.aggregate import Count, Sum
@@ -14,20 +20,18 @@ from sql.aggregate import Count, Sum
 from trytond.i18n import gettext
 from trytond.model import (
     DeactivableMixin, ModelSQL, ModelView, fields, sequence_ordered)
-from trytond.model.exceptions import ValidationError
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from xtools_crm_base.access import ButtonAccessMixin, context_company
 from xtools_crm_base.dictionary import dictionary_field
+
+from .exceptions import LostReasonError, WonReasonError
 
 # The states in which an opportunity is still in the funnel
 OPEN_STATES = ['lead', 'opportunity', 'converted']
-
-
-class LostReasonError(ValidationError):
-    pass
 
 
 class OpportunityStage(
@@ -75,9 +79,9 @@ class OpportunityStage(
     @classmethod
     def get_currency(cls, stages, name):
         Company = Pool().get('company.company')
-        company_id = Transaction().context.get('company')
+        company_id = context_company()
         currency = None
-        if company_id is not None and company_id >= 0:
+        if company_id is not None:
             currency = Company(company_id).currency.id
         return {s.id: currency for s in stages}
 
@@ -100,11 +104,11 @@ class OpportunityStage(
         pool = Pool()
         Company = pool.get('company.company')
         Currency = pool.get('currency.currency')
-        company_id = Transaction().context.get('company')
+        company_id = context_company()
         result = {name: {s.id: 0 for s in stages} for name in names}
         for name in {'amount', 'weighted_amount'} & set(names):
             result[name] = {s.id: Decimal(0) for s in stages}
-        if company_id is None or company_id < 0 or not stages:
+        if company_id is None or not stages:
             return result
         company = Company(company_id)
         ModelAccess = pool.get('ir.model.access')
@@ -148,7 +152,7 @@ class OpportunityStage(
         return result
 
 
-class Opportunity(metaclass=PoolMeta):
+class Opportunity(ButtonAccessMixin, metaclass=PoolMeta):
     __name__ = 'sale.opportunity'
 
     _tracking = {
@@ -181,6 +185,13 @@ class Opportunity(metaclass=PoolMeta):
             'readonly': ~Eval('state').in_(['lead', 'opportunity', 'lost']),
             },
         help="Why the opportunity was lost: required to mark it as lost.")
+    crm_won_reason = dictionary_field(
+        'won_reason', "Won Reason",
+        states={
+            'readonly': ~Eval('state').in_(OPEN_STATES + ['won']),
+            },
+        help="Why the customer chose us: required to mark the opportunity "
+        "as won by hand.")
     crm_activities = fields.One2Many(
         'crm.activity', 'opportunity', "Activity History",
         context={'crm_customer': Eval('party', -1)}, depends={'party'})
@@ -205,6 +216,18 @@ class Opportunity(metaclass=PoolMeta):
         cls.party.required = True
         cls.party.domain = [('crm_customer_type', '!=', None)]
         cls.__access__.add('party')
+        # An expected amount is never negative (Tryton's own is unchecked)
+        cls.amount.domain = [
+            'OR', ('amount', '=', None), ('amount', '>=', 0)]
+        # A deal signed outside the CRM's deals is won by hand
+        cls._transitions |= {('lead', 'won'), ('opportunity', 'won')}
+        cls._buttons.update({
+                'crm_win': {
+                    'invisible': ~Eval('state').in_(['lead', 'opportunity']),
+                    'icon': 'tryton-ok',
+                    'depends': ['state'],
+                    },
+                })
 
     @classmethod
     def default_crm_stage(cls):
@@ -244,7 +267,7 @@ class Opportunity(metaclass=PoolMeta):
         default = default.copy() if default is not None else {}
         for name in [
                 'crm_quotes', 'crm_activities', 'crm_tasks', 'crm_schedules',
-                'crm_lost_reason']:
+                'crm_lost_reason', 'crm_won_reason']:
             default.setdefault(name, None)
         return super().copy(opportunities, default=default)
 
@@ -258,6 +281,25 @@ class Opportunity(metaclass=PoolMeta):
                 raise LostReasonError(gettext(
                         'xtools_crm_sales.msg_opportunity_lost_reason',
                         opportunity=opportunity.rec_name))
+
+    @classmethod
+    def check_won_reason(cls, opportunities):
+        """An opportunity won by hand says why. (One won because its deal
+        was approved is marked won by Tryton, reason or not: the reason
+        can be recorded afterwards.)"""
+        for opportunity in opportunities:
+            if (opportunity.state in {'lead', 'opportunity'}
+                    and not opportunity.crm_won_reason):
+                raise WonReasonError(gettext(
+                        'xtools_crm_sales.msg_opportunity_won_reason',
+                        opportunity=opportunity.rec_name))
+
+    @classmethod
+    @ModelView.button
+    def crm_win(cls, opportunities):
+        "标记赢单: the deal was signed outside the CRM's contracts and orders"
+        cls.check_won_reason(opportunities)
+        cls.won(opportunities)
 
     @classmethod
     def lost(cls, opportunities):
@@ -277,6 +319,15 @@ class Opportunity(metaclass=PoolMeta):
         opportunities = cls.browse([o.id for o in opportunities])
         Party.crm_deal_shelved(list({o.party for o in opportunities
                     if o.party and o.state in {'lost', 'cancelled'}}))
+
+
+class Dictionary(metaclass=PoolMeta):
+    __name__ = 'crm.dictionary'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.type.selection.append(('won_reason', "Won Reason"))
 
 
 class CompetitorMixin:

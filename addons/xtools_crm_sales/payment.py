@@ -17,13 +17,17 @@ from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     ModelSQL, ModelView, fields, sequence_ordered)
-from trytond.model.exceptions import AccessError, ValidationError
 from trytond.model.fields import SQL_OPERATORS
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
+
+from xtools_crm_base.access import ButtonAccessMixin
+
+from .exceptions import (
+    PlanLockedError, PlanSumError, ReceiptError)
 
 PLAN_STATES = [
     ('unpaid', "Unpaid"),
@@ -38,25 +42,8 @@ RECEIPT_METHODS = [
     ('online', "Alipay / WeChat Pay"),
     ('other', "Other"),
     ]
-DEFAULT_REMINDER_DAYS = 30
 # Set while a deal is saved: its plans are checked together at the end
 _DEAL_SAVE = '_crm_deal_plans_saved_with_deal'
-
-
-class PlanSumError(ValidationError):
-    pass
-
-
-class PlanLockedError(AccessError):
-    pass
-
-
-class ReceiptError(ValidationError):
-    pass
-
-
-class ReceiptNotApprovedError(AccessError):
-    pass
 
 
 def split_amount(amount, percentages, currency):
@@ -87,11 +74,26 @@ class FinanceRecordMixin:
     customer = fields.Many2One(
         'party.party', "Customer", required=True, readonly=True,
         ondelete='RESTRICT')
+    date = fields.Date("Date", required=True)
+    amount = Monetary(
+        "Amount", currency='currency', digits='currency', required=True)
+    # Each record answers on_change_with_currency from its deal
+    currency = fields.Function(fields.Many2One(
+            'currency.currency', "Currency"), 'on_change_with_currency')
+    note = fields.Text("Note")
 
     @classmethod
     def __setup__(cls):
         super().__setup__()
         cls.__access__.add('customer')
+        cls._order = [
+            ('date', 'DESC'),
+            ('id', 'DESC'),
+            ]
+
+    @classmethod
+    def default_date(cls):
+        return Pool().get('ir.date').today()
 
     @classmethod
     def _deal_of(cls, value):
@@ -139,7 +141,7 @@ def _sum_by(table, key, value, ids, where=None):
     return result
 
 
-class PaymentPlan(ModelSQL, ModelView):
+class PaymentPlan(ButtonAccessMixin, ModelSQL, ModelView):
     "Payment Plan"
     __name__ = 'crm.payment.plan'
     __string__ = "Payment Plan"
@@ -194,6 +196,8 @@ class PaymentPlan(ModelSQL, ModelView):
             ('due_date', 'ASC'),
             ('id', 'ASC'),
             ]
+        # Opens the batch receipt wizard, for finance who reads the plans
+        cls._button_access.update({'batch_receipt': 'read'})
         cls._buttons.update({
                 'batch_receipt': {
                     'invisible': Eval('state') == 'paid',
@@ -431,22 +435,3 @@ class Sale(metaclass=PoolMeta):
         default = default.copy() if default else {}
         default.setdefault('crm_payment_plans')
         return super().copy(sales, default=default)
-
-
-class Configuration(metaclass=PoolMeta):
-    __name__ = 'sale.configuration'
-
-    crm_payment_reminder_days = fields.Integer(
-        "Payment Reminder Days",
-        domain=[If(Eval('crm_payment_reminder_days'),
-                ('crm_payment_reminder_days', '>=', 0), ())],
-        help="How many days before a payment plan is due its deal's owner "
-        "is reminded (default 30).")
-
-    @classmethod
-    def default_crm_payment_reminder_days(cls):
-        return DEFAULT_REMINDER_DAYS
-
-    def get_crm_payment_reminder_days(self):
-        days = self.crm_payment_reminder_days
-        return DEFAULT_REMINDER_DAYS if days is None else days

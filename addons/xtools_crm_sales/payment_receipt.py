@@ -16,10 +16,12 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from xtools_crm_base.access import context_company
+
 from .deal import APPROVED_STATES
+from .exceptions import ReceiptError, ReceiptNotApprovedError
 from .payment import (
-    RECEIPT_METHODS, FinanceRecordMixin, ReceiptError,
-    ReceiptNotApprovedError, _sum_by, format_amount)
+    RECEIPT_METHODS, FinanceRecordMixin, _sum_by, format_amount)
 
 
 class Receipt(FinanceRecordMixin, ModelSQL, ModelView):
@@ -36,28 +38,10 @@ class Receipt(FinanceRecordMixin, ModelSQL, ModelView):
             ('deal', '=', Eval('deal', -1)),
             ],
         help="Leave empty for a receipt without a plan.")
-    date = fields.Date("Date", required=True)
-    amount = Monetary(
-        "Amount", currency='currency', digits='currency', required=True)
-    currency = fields.Function(fields.Many2One(
-            'currency.currency', "Currency"), 'on_change_with_currency')
     method = fields.Selection(RECEIPT_METHODS, "Method", required=True)
     owner = fields.Many2One(
         'res.user', "Owner", required=True, ondelete='RESTRICT',
         help="The salesperson following the deal (负责跟单的销售人员).")
-    note = fields.Text("Note")
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [
-            ('date', 'DESC'),
-            ('id', 'DESC'),
-            ]
-
-    @classmethod
-    def default_date(cls):
-        return Pool().get('ir.date').today()
 
     @classmethod
     def default_method(cls):
@@ -197,6 +181,7 @@ class Sale(metaclass=PoolMeta):
         return {n: result[n] for n in names}
 
     def crm_fully_paid(self):
+        "Whether the receipts cover the deal (deal_status.py closes it)"
         return self.crm_received_amount >= self.total_amount
 
     @classmethod
@@ -224,7 +209,7 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def get_crm_company_currency(cls, parties, name):
         Company = Pool().get('company.company')
-        company_id = Transaction().context.get('company')
+        company_id = context_company()
         currency = Company(company_id).currency.id if company_id else None
         return {p.id: currency for p in parties}
 
@@ -240,7 +225,7 @@ class Party(metaclass=PoolMeta):
         sale = Sale.__table__()
         receipt = Receipt.__table__()
         cursor = Transaction().connection.cursor()
-        company_id = Transaction().context.get('company')
+        company_id = context_company()
         result = dict.fromkeys(map(int, parties), Decimal(0))
         if not company_id:
             return result

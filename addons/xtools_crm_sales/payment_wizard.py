@@ -5,26 +5,21 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelView, fields
-from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.transaction import check_access
 from trytond.wizard import Button, StateTransition, StateView, Wizard
 
+from xtools_crm_base.access import CheckedWizardMixin
+
 from .payment import RECEIPT_METHODS, format_amount, split_amount
+from .exceptions import BatchReceiptError, PlanWizardError
 
 PLAN_MODES = [
     ('single', "One Payment"),
     ('installments', "Installments"),
     ]
-
-
-class PlanWizardError(ValidationError):
-    pass
-
-
-class BatchReceiptError(AccessError):
-    pass
 
 
 class CreatePlanStart(ModelView):
@@ -82,9 +77,10 @@ class CreatePlanLine(ModelView):
     due_date = fields.Date("Due Date", required=True)
 
 
-class CreatePlan(Wizard):
+class CreatePlan(CheckedWizardMixin, Wizard):
     "Create Payment Plan"
     __name__ = 'crm.payment.plan.create'
+    _state_access = {'create_': 'write'}
 
     start = StateView(
         'crm.payment.plan.create.start',
@@ -132,12 +128,13 @@ class CreatePlan(Wizard):
                     'xtools_crm_sales.msg_plan_wizard_percentages',
                     total=sum(percentages)))
         amounts = split_amount(deal.total_amount, percentages, deal.currency)
-        Plan.create([{
-                    'deal': deal.id,
-                    'name': l.name,
-                    'due_date': l.due_date,
-                    'amount': amount,
-                    } for l, amount in zip(lines, amounts)])
+        with check_access():
+            Plan.create([{
+                        'deal': deal.id,
+                        'name': l.name,
+                        'due_date': l.due_date,
+                        'amount': amount,
+                        } for l, amount in zip(lines, amounts)])
         return 'end'
 
 
@@ -152,10 +149,13 @@ class BatchReceiptStart(ModelView):
     note = fields.Text("Note")
 
 
-class BatchReceipt(Wizard):
+class BatchReceipt(CheckedWizardMixin, Wizard):
     """Receive the selected plans in full, one receipt each, for the deal's
     owner (批量收款: never a part of a plan)"""
     __name__ = 'crm.payment.plan.batch_receipt'
+    # Finance reads the plans; the receipts are created with the user's
+    # access checks (who may record a receipt)
+    _state_access = {'receive': 'read'}
 
     start = StateView(
         'crm.payment.plan.batch_receipt.start',
@@ -174,13 +174,18 @@ class BatchReceipt(Wizard):
             }
 
     def transition_receive(self):
-        Receipt = Pool().get('crm.deal.receipt')
         for plan in self.records:
             if plan.remaining_amount <= 0:
                 raise BatchReceiptError(gettext(
                         'xtools_crm_sales.msg_batch_receipt_received',
                         plan=plan.rec_name,
                         amount=format_amount(plan.amount, plan.currency)))
+        with check_access():
+            self._create_receipts()
+        return 'end'
+
+    def _create_receipts(self):
+        Receipt = Pool().get('crm.deal.receipt')
         Receipt.create([{
                     'deal': plan.deal.id,
                     'plan': plan.id,
@@ -190,5 +195,4 @@ class BatchReceipt(Wizard):
                     'owner': (plan.deal.crm_owner or plan.deal.create_uid).id,
                     'note': self.start.note,
                     } for plan in self.records])
-        return 'end'
 

@@ -4,13 +4,9 @@ editing their lines — but it stays in the product list, in stock and
 available for purchase (停售的产品……在编辑采购明细时可以看到该产品)."""
 from trytond.i18n import gettext
 from trytond.model import fields
-from trytond.model.exceptions import ValidationError
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval, If
-
-
-class DiscontinuedProductError(ValidationError):
-    pass
+from .exceptions import DiscontinuedProductError
 
 
 def check_discontinued(product_ids):

@@ -11,15 +11,16 @@ from sql.functions import CharLength
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.model.exceptions import ValidationError
 from trytond.modules.company.model import employee_field
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval, Id, If
+from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from xtools_crm_base.customer_related import CustomerRelatedMixin
 from xtools_crm_base.dictionary import dictionary_field
+
+from .exceptions import ProjectValidationError
 
 STATES = [
     ('presale', "Pre-Sale"),
@@ -29,10 +30,6 @@ STATES = [
     ('lost', "Lost"),
     ('cancelled', "Cancelled"),
     ]
-
-
-class ProjectValidationError(ValidationError):
-    pass
 
 
 class Project(CustomerRelatedMixin, Workflow, ModelSQL, ModelView):
@@ -436,47 +433,3 @@ class Sale(metaclass=PoolMeta):
                         record=sale.rec_name,
                         project=sale.crm_project.rec_name,
                         opportunity=sale.origin.rec_name))
-
-
-class Configuration(metaclass=PoolMeta):
-    __name__ = 'sale.configuration'
-
-    crm_project_sequence = fields.MultiValue(fields.Many2One(
-            'ir.sequence', "Project Sequence", required=True,
-            domain=[
-                ('company', 'in', [
-                        Eval('context', {}).get('company', -1), None]),
-                ('sequence_type', '=',
-                    Id('xtools_crm_sales', 'sequence_type_project')),
-                ]))
-
-    @classmethod
-    def multivalue_model(cls, field):
-        if field == 'crm_project_sequence':
-            return Pool().get('sale.configuration.sequence')
-        return super().multivalue_model(field)
-
-    @classmethod
-    def default_crm_project_sequence(cls, **pattern):
-        return cls.multivalue_model(
-            'crm_project_sequence').default_crm_project_sequence()
-
-
-class ConfigurationSequence(metaclass=PoolMeta):
-    __name__ = 'sale.configuration.sequence'
-
-    crm_project_sequence = fields.Many2One(
-        'ir.sequence', "Project Sequence", required=True,
-        domain=[
-            ('company', 'in', [Eval('company', -1), None]),
-            ('sequence_type', '=',
-                Id('xtools_crm_sales', 'sequence_type_project')),
-            ])
-
-    @classmethod
-    def default_crm_project_sequence(cls):
-        ModelData = Pool().get('ir.model.data')
-        try:
-            return ModelData.get_id('xtools_crm_sales', 'sequence_project')
-        except KeyError:
-            return None

@@ -11,16 +11,16 @@ from sql.functions import CharLength
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.model.exceptions import ValidationError
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Bool, Eval, Id, If
+from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from xtools_crm_base.customer_related import CustomerRelatedMixin
 
-from .followup import check_project_or_opportunity
-from .sale import DEAL_TYPES
+from .deal_type import DEAL_TYPES
+from .exceptions import QuoteValidationError
+from .followup import PipelineLinkMixin
 
 STATES = [
     ('draft', "Draft"),
@@ -31,11 +31,9 @@ STATES = [
     ]
 
 
-class QuoteValidationError(ValidationError):
-    pass
-
-
-class Quote(CustomerRelatedMixin, Workflow, ModelSQL, ModelView):
+class Quote(
+        CustomerRelatedMixin, PipelineLinkMixin, Workflow, ModelSQL,
+        ModelView):
     "Quote (报价单)"
     __name__ = 'crm.quote'
     __string__ = "Quote"
@@ -64,22 +62,6 @@ class Quote(CustomerRelatedMixin, Workflow, ModelSQL, ModelView):
     contact = fields.Many2One(
         'crm.contact', "Contact", ondelete='SET NULL',
         domain=[('customer', '=', Eval('customer', -1))], states=_draft)
-    opportunity = fields.Many2One(
-        'sale.opportunity', "Opportunity", ondelete='SET NULL',
-        domain=[('party', '=', Eval('customer', -1))],
-        states={
-            'readonly': _draft['readonly'],
-            'invisible': Bool(Eval('project')),
-            },
-        help="The opportunity the quote is made for.")
-    project = fields.Many2One(
-        'crm.project', "Project", ondelete='SET NULL',
-        domain=[('customers', '=', Eval('customer', -1))],
-        states={
-            'readonly': _draft['readonly'],
-            'invisible': Bool(Eval('opportunity')),
-            },
-        help="The project the quote is made for.")
     employee = fields.Many2One(
         'company.employee', "Salesperson", states=_draft,
         domain=[('company', '=', Eval('company', -1))])
@@ -128,10 +110,14 @@ class Quote(CustomerRelatedMixin, Workflow, ModelSQL, ModelView):
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.customer, Index.Equality())),
-                Index(t, (t.opportunity, Index.Equality())),
-                Index(t, (t.project, Index.Equality())),
                 Index(t, (t.number, Index.Similarity())),
                 })
+        # The opportunity or project (PipelineLinkMixin) of a quote is
+        # settled once it is sent
+        for name in ['opportunity', 'project']:
+            field = getattr(cls, name)
+            field.states = {
+                **field.states, 'readonly': Eval('state') != 'draft'}
         cls._order = [
             ('quote_date', 'DESC'),
             ('id', 'DESC'),
@@ -217,12 +203,6 @@ class Quote(CustomerRelatedMixin, Workflow, ModelSQL, ModelView):
         return 'order'
 
     @classmethod
-    def default_customer(cls):
-        customer = Transaction().context.get('crm_customer')
-        if customer is not None and customer >= 0:
-            return customer
-
-    @classmethod
     def default_price_list(cls):
         Party = Pool().get('party.party')
         customer = cls.default_customer()
@@ -250,22 +230,6 @@ class Quote(CustomerRelatedMixin, Workflow, ModelSQL, ModelView):
         if self.customer:
             self.price_list = self.customer.crm_sale_price_list(self.company)
             self.on_change_price_list()
-
-    @fields.depends(
-        'opportunity', '_parent_opportunity.party', 'customer',
-        methods=['on_change_customer'])
-    def on_change_opportunity(self):
-        if self.opportunity and self.opportunity.party != self.customer:
-            self.customer = self.opportunity.party
-            self.on_change_customer()
-
-    @fields.depends(
-        'project', '_parent_project.customer', 'customer',
-        methods=['on_change_customer'])
-    def on_change_project(self):
-        if self.project and self.customer not in self.project.customers:
-            self.customer = self.project.customer
-            self.on_change_customer()
 
     @fields.depends('lines', methods=['_line_price_context'])
     def on_change_price_list(self):
@@ -345,17 +309,6 @@ class Quote(CustomerRelatedMixin, Workflow, ModelSQL, ModelView):
                     raise QuoteValidationError(gettext(
                             'xtools_crm_sales.msg_quote_delete',
                             quote=quote.rec_name))
-
-    @classmethod
-    def validate_fields(cls, quotes, field_names):
-        super().validate_fields(quotes, field_names)
-        cls.check_project_or_opportunity(quotes, field_names)
-
-    @classmethod
-    def check_project_or_opportunity(cls, quotes, field_names=None):
-        "A deal is tracked by a project or by an opportunity, not both"
-        check_project_or_opportunity(
-            quotes, field_names, QuoteValidationError)
 
     @classmethod
     @ModelView.button
@@ -457,50 +410,6 @@ class Sale(metaclass=PoolMeta):
         default = default.copy() if default is not None else {}
         default.setdefault('crm_quote', None)
         return super().copy(sales, default=default)
-
-
-class Configuration(metaclass=PoolMeta):
-    __name__ = 'sale.configuration'
-
-    crm_quote_sequence = fields.MultiValue(fields.Many2One(
-            'ir.sequence', "Quote Sequence", required=True,
-            domain=[
-                ('company', 'in', [
-                        Eval('context', {}).get('company', -1), None]),
-                ('sequence_type', '=',
-                    Id('xtools_crm_sales', 'sequence_type_quote')),
-                ]))
-
-    @classmethod
-    def multivalue_model(cls, field):
-        if field == 'crm_quote_sequence':
-            return Pool().get('sale.configuration.sequence')
-        return super().multivalue_model(field)
-
-    @classmethod
-    def default_crm_quote_sequence(cls, **pattern):
-        return cls.multivalue_model(
-            'crm_quote_sequence').default_crm_quote_sequence()
-
-
-class ConfigurationSequence(metaclass=PoolMeta):
-    __name__ = 'sale.configuration.sequence'
-
-    crm_quote_sequence = fields.Many2One(
-        'ir.sequence', "Quote Sequence", required=True,
-        domain=[
-            ('company', 'in', [Eval('company', -1), None]),
-            ('sequence_type', '=',
-                Id('xtools_crm_sales', 'sequence_type_quote')),
-            ])
-
-    @classmethod
-    def default_crm_quote_sequence(cls):
-        ModelData = Pool().get('ir.model.data')
-        try:
-            return ModelData.get_id('xtools_crm_sales', 'sequence_quote')
-        except KeyError:
-            return None
 
 
 class Party(metaclass=PoolMeta):

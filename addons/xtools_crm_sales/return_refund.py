@@ -3,12 +3,11 @@ return is in progress, never beyond its amount; the return closes itself
 once refunded and received back."""
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .payment import RECEIPT_METHODS, FinanceRecordMixin, format_amount
-from .returns import ReturnAccessError, ReturnError
+from .exceptions import ReturnAccessError, ReturnError
 
 
 class Refund(FinanceRecordMixin, ModelSQL, ModelView):
@@ -18,22 +17,8 @@ class Refund(FinanceRecordMixin, ModelSQL, ModelView):
 
     document = fields.Many2One(
         'crm.deal.return', "Return", required=True, ondelete='CASCADE')
-    date = fields.Date("Date", required=True)
-    amount = Monetary(
-        "Amount", currency='currency', digits='currency', required=True)
-    currency = fields.Function(fields.Many2One(
-            'currency.currency', "Currency"), 'on_change_with_currency')
     method = fields.Selection(RECEIPT_METHODS, "Method", required=True)
-    note = fields.Text("Note")
     _deal_field = 'document'
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls._order = [
-            ('date', 'DESC'),
-            ('id', 'DESC'),
-            ]
 
     @classmethod
     def _deal_of(cls, value):
@@ -42,10 +27,6 @@ class Refund(FinanceRecordMixin, ModelSQL, ModelView):
     @property
     def finance_deal(self):
         return self.document.deal
-
-    @classmethod
-    def default_date(cls):
-        return Pool().get('ir.date').today()
 
     @classmethod
     def default_method(cls):

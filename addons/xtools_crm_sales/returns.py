@@ -12,14 +12,16 @@ from decimal import Decimal
 
 from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
-from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.currency.fields import Monetary
 from trytond.modules.product import price_digits
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from xtools_crm_base.access import ButtonAccessMixin
+
 from .deal import APPROVED_STATES
+from .exceptions import ReturnAccessError, ReturnError
 
 RETURN_STATES = [
     ('draft', "Draft"),
@@ -31,15 +33,7 @@ RETURN_STATES = [
 INBOUND_RECEIVED_STATES = {'received', 'done'}
 
 
-class ReturnError(ValidationError):
-    pass
-
-
-class ReturnAccessError(AccessError):
-    pass
-
-
-class Return(Workflow, ModelSQL, ModelView):
+class Return(ButtonAccessMixin, Workflow, ModelSQL, ModelView):
     "Deal Return"
     __name__ = 'crm.deal.return'
     __string__ = "Return"

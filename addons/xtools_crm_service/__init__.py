@@ -1,3 +1,3 @@
-# XToolsCRM customer service: service records now; the service console,
-# complaints, QA knowledge base and repair tickets grow here (SPEC V).
+# XToolsCRM customer service (SPEC V): the service console, service
+# records, complaints, the QA knowledge base and repair tickets.
 # Registration lives in tryton.cfg (Tryton 8.0 style).

@@ -1,36 +1,23 @@
+"""Service records (客服记录, SPEC V1): a call, a visit, a training given
+to a customer, typed and routed by the data dictionary."""
 import datetime
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
-from trytond.model.exceptions import ValidationError
+from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from xtools_crm_base.customer_related import CustomerRelatedMixin
+from xtools_crm_base.dictionary import dictionary_field
 
-SERVICE_TYPES = [
-    ('consultation', "Consultation"),
-    ('complaint', "Complaint"),
-    ('after_sales', "After-sales"),
-    ('training', "Training"),
-    ('other', "Other"),
-    ]
-SERVICE_WAYS = [
-    ('phone', "Phone"),
-    ('visit', "On-site Visit"),
-    ('remote', "Remote"),
-    ('email', "Email"),
-    ('wechat', "WeChat"),
-    ]
+from .exceptions import NegativeTimeSpentError
+
 STATES = [
     ('draft', "Draft"),
     ('in_progress', "In Progress"),
     ('done', "Done"),
     ]
-
-
-class NegativeTimeSpentError(ValidationError):
-    pass
 
 
 class ServiceRecord(CustomerRelatedMixin, Workflow, ModelSQL, ModelView):
@@ -51,18 +38,18 @@ class ServiceRecord(CustomerRelatedMixin, Workflow, ModelSQL, ModelView):
         domain=[('customer', '=', Eval('customer', -1))],
         states=_states)
     subject = fields.Char("Subject", required=True, states=_states)
-    service_type = fields.Selection(
-        SERVICE_TYPES, "Service Type", required=True, states=_states)
-    service_way = fields.Selection(
-        SERVICE_WAYS, "Service Way", required=True, states=_states,
+    service_type = dictionary_field(
+        'service_type', "Service Type", required=True, states=_states)
+    service_way = dictionary_field(
+        'service_way', "Service Way", required=True, states=_states,
         help="How the service was given.")
     start_time = fields.DateTime("Start Time", required=True, states=_states)
     assignee = fields.Many2One(
         'res.user', "Assignee", required=True, ondelete='RESTRICT',
         states=_states, help="The user who carries out the service.")
-    time_spent = fields.Numeric(
-        "Time Spent", digits=(16, 2), states=_states,
-        help="Hours spent on the service.")
+    minutes_spent = fields.Integer(
+        "Minutes Spent", states=_states,
+        help="The time spent on the service, in minutes.")
     description = fields.Text("Description", states=_states)
     state = fields.Selection(
         STATES, "State", readonly=True, required=True, sort=False)
@@ -115,11 +102,11 @@ class ServiceRecord(CustomerRelatedMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def default_service_type(cls):
-        return 'consultation'
+        return dictionary_id('xtools_crm_base', 'dict_service_type_consulting')
 
     @classmethod
     def default_service_way(cls):
-        return 'phone'
+        return dictionary_id('xtools_crm_service', 'dict_service_way_phone')
 
     @classmethod
     def default_state(cls):
@@ -133,18 +120,18 @@ class ServiceRecord(CustomerRelatedMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, records, field_names):
         super().validate_fields(records, field_names)
-        cls.check_time_spent(records, field_names)
+        cls.check_minutes_spent(records, field_names)
 
     @classmethod
-    def check_time_spent(cls, records, field_names=None):
-        if field_names and 'time_spent' not in field_names:
+    def check_minutes_spent(cls, records, field_names=None):
+        if field_names and 'minutes_spent' not in field_names:
             return
         for record in records:
-            if record.time_spent is not None and record.time_spent < 0:
+            if record.minutes_spent is not None and record.minutes_spent < 0:
                 raise NegativeTimeSpentError(gettext(
                         'xtools_crm_service.msg_time_spent_negative',
                         record=record.rec_name,
-                        time_spent=record.time_spent))
+                        minutes=record.minutes_spent))
 
     @classmethod
     @ModelView.button
@@ -163,3 +150,13 @@ class ServiceRecord(CustomerRelatedMixin, Workflow, ModelSQL, ModelView):
     @Workflow.transition('done')
     def done(cls, records):
         pass
+
+
+def dictionary_id(module, fs_id):
+    "The id of a data dictionary entry of the XML data"
+    ModelData = Pool().get('ir.model.data')
+    try:
+        return ModelData.get_id(module, fs_id)
+    except KeyError:
+        # While the module is being activated
+        return None

@@ -1,18 +1,37 @@
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import fields
-from trytond.model.exceptions import ValidationError
 from trytond.pool import PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
+from xtools_crm_base.dictionary import dictionary_field
 
-class DuplicateProductError(ValidationError):
-    pass
+from .exceptions import DuplicateProductError, ProductImageError
+
+# The image of a product: a picture sao shows, not any file
+IMAGE_SIGNATURES = [
+    b'\x89PNG\r\n\x1a\n',      # PNG
+    b'\xff\xd8\xff',             # JPEG
+    b'GIF87a', b'GIF89a',         # GIF
+    ]
+IMAGE_MAX_SIZE = 2 * 1024 * 1024
+
+
+def is_image(data):
+    "Whether data starts as a PNG, JPEG, GIF or WebP picture does"
+    data = bytes(data[:16])
+    return (any(data.startswith(s) for s in IMAGE_SIGNATURES)
+        or (data[:4] == b'RIFF' and data[8:12] == b'WEBP'))
 
 
 class Template(metaclass=PoolMeta):
-    "A product of the catalogue: name, specification and model number"
+    """A product of the catalogue (SPEC K11): name, code, specification,
+    model, the unit quotes name (from the data dictionary), technical
+    parameters and an image; categories are Tryton's (multi-level, a
+    category has a parent). Reuse note: Tryton's product_image module
+    (several images, resized on request) is not in this installation;
+    one picture in a binary field is what the catalogue needs."""
     __name__ = 'product.template'
 
     crm_spec = fields.Char(
@@ -21,11 +40,39 @@ class Template(metaclass=PoolMeta):
     crm_model = fields.Char(
         "Model",
         help="The model number: with the name, it identifies the product.")
+    crm_unit = dictionary_field(
+        'product_unit', "Unit",
+        help="The unit quotes and orders name (台, 把, 套 …), from the data "
+        "dictionary; stock is counted in the stock unit.")
+    crm_parameters = fields.Text(
+        "Technical Parameters",
+        help="Dimensions, materials, load, certifications … one per line.")
+    crm_image = fields.Binary(
+        "Image", help="A photo of the product: PNG, JPEG, GIF or WebP, "
+        "at most 2 MB.")
+
+    def check_crm_image(self):
+        image = self.crm_image
+        if not image:
+            return
+        if len(image) > IMAGE_MAX_SIZE:
+            raise ProductImageError(gettext(
+                    'xtools_crm_stock.msg_product_image_too_large',
+                    product=self.rec_name,
+                    size=round(len(image) / (1024 * 1024), 1),
+                    max=IMAGE_MAX_SIZE // (1024 * 1024)))
+        if not is_image(image):
+            raise ProductImageError(gettext(
+                    'xtools_crm_stock.msg_product_image_not_picture',
+                    product=self.rec_name))
 
     @classmethod
     def validate_fields(cls, templates, field_names):
         super().validate_fields(templates, field_names)
         cls.check_name_model_unique(templates, field_names)
+        if not field_names or 'crm_image' in field_names:
+            for template in templates:
+                template.check_crm_image()
 
     @staticmethod
     def _name_model_key(template):

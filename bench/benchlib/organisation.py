@@ -96,28 +96,17 @@ def create_company(name="上海飞达办公家具有限公司"):
 
 
 def build_organisation(n_users=200, seed=1):
-    "Create the company, the department tree and n_users users"
-    pool = Pool()
-    Department = pool.get('crm.department')
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
+    """Create the company, the department tree and n_users users (with the
+    module tests' create_organisation)"""
+    from xtools_crm_base.tests.tools import create_organisation
     rng = random.Random(seed)
     n_top, n_staff = tree_shape(n_users)
     company = create_company()
-    org = Organisation(company=company.id, boss=None)
 
-    tops = Department.create([{
-                'name': f"销售{i + 1}部", 'company': company.id}
-            for i in range(n_top)])
-    subs = Department.create([{
-                'name': f"{top.name}{j + 1}组", 'company': company.id,
-                'parent': top.id}
-            for top in tops for j in range(2)])
-    for department in tops:
-        org.departments[department.id] = None
-    for department in subs:
-        org.departments[department.id] = department.parent.id
-    departments = list(org.departments)
+    tops = [f"销售{i + 1}部" for i in range(n_top)]
+    departments = {name: None for name in tops}
+    departments.update({f"{top}{j + 1}组": top
+            for top in tops for j in range(2)})
 
     names = set()
 
@@ -129,44 +118,42 @@ def build_organisation(n_users=200, seed=1):
                 names.add(name)
                 return name
 
-    sales = ModelData.get_id('xtools_crm_base', 'group_role_sales')
-    boss_role = ModelData.get_id('xtools_crm_base', 'group_role_boss')
-    common = {
-        'companies': [('add', [company.id])],
-        'company': company.id,
-        }
-    specs = [('boss', {
-                'login': 'bench_boss', 'crm_level': 'boss',
-                'groups': [('add', [boss_role, sales])]})]
+    # login -> (role, department name): who is who in Organisation
+    roles = {'bench_boss': ('boss', None)}
+    users = {'bench_boss': {'crm_level': 'boss', 'roles': ['boss', 'sales']}}
     for i, department in enumerate(departments):
-        specs.append((('manager', department), {
-                    'login': f'bench_manager_{i + 1}',
-                    'crm_level': 'manager',
-                    'crm_department': department}))
-    for i, department in enumerate(org.top_departments):
-        specs.append((('assistant', department), {
-                    'login': f'bench_assistant_{i + 1}',
-                    'crm_level': 'assistant',
-                    'crm_department': department}))
+        roles[f'bench_manager_{i + 1}'] = ('manager', department)
+    for i, department in enumerate(tops):
+        roles[f'bench_assistant_{i + 1}'] = ('assistant', department)
+    in_order = list(departments)
     for i in range(n_staff):
         # Round robin: every department, top ones included, has staff
-        department = departments[i % len(departments)]
-        specs.append((('staff', department), {
-                    'login': f'bench_staff_{i + 1}',
-                    'crm_level': 'staff',
-                    'crm_department': department}))
-    users = User.create([{
-                'name': person(), **common, **values}
-            for _, values in specs])
-    for (role, user) in zip((r for r, _ in specs), users):
-        if role == 'boss':
+        roles[f'bench_staff_{i + 1}'] = (
+            'staff', in_order[i % len(in_order)])
+    for login, (level, department) in roles.items():
+        if level != 'boss':
+            users[login] = {
+                'crm_level': level, 'crm_department': department}
+    for values in users.values():
+        values['name'] = person()
+
+    made = create_organisation(departments, users, company=company)
+    org = Organisation(company=company.id, boss=None)
+    for name, department in made.departments.items():
+        parent = departments[name]
+        org.departments[department.id] = (
+            made.departments[parent].id if parent else None)
+    for login, user in made.users.items():
+        level, department = roles[login]
+        department = made.departments[department].id if department else None
+        if level == 'boss':
             org.boss = user.id
-        elif role[0] == 'manager':
-            org.managers[role[1]] = user.id
-        elif role[0] == 'assistant':
-            org.assistants[role[1]] = user.id
+        elif level == 'manager':
+            org.managers[department] = user.id
+        elif level == 'assistant':
+            org.assistants[department] = user.id
         else:
-            org.staff.setdefault(role[1], []).append(user.id)
+            org.staff.setdefault(department, []).append(user.id)
     return org
 
 

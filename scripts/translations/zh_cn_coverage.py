@@ -54,6 +54,7 @@ TARGETS = {
         'product', 'product_price_list', 'account_invoice', 'sale',
         'sale_opportunity', 'sale_price_list'],
     'xtools_crm_stock': ['stock', 'purchase', 'production'],
+    'xtools_crm_marketing': ['marketing', 'marketing_campaign'],
     }
 
 # ir and res are mostly administration screens.  Only the models listed

@@ -15,12 +15,12 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
-from .. import customer_import
+from .. import customer_import, customer_import_job
 from ..customer_export import export_file
 from ..customer_import import CustomerFileImport
 from ..merge import party_links
 from ..recycle_bin import in_recycle_bin
-from .test_permissions import build_organisation
+from .tools import build_organisation
 
 HEADERS = ["客户名称*", "客户类型", "客户来源", "省份", "负责人",
     "联系人", "手机", "电子邮箱"]
@@ -667,6 +667,20 @@ class JobTestCase(unittest.TestCase):
         self.assertEqual(job.error_file_name, 'bad-errors.xlsx')
         workbook = openpyxl.load_workbook(io.BytesIO(job.error_file))
         self.assertEqual(workbook["错误"].max_row, 3)
+        # A file wrong on more rows than the form lists still ends failed:
+        # the first errors and how many more, every one in the error file
+        with queue_above(5), \
+                mock.patch.object(customer_import_job, 'ERROR_LINES_SHOWN', 1):
+            state, values = self.wizard_import(
+                self.big_file(10, bad=True), uploader, company, 'bad2.xlsx')
+            self.run_queue()
+        many = Job(values['job'])
+        self.assertEqual((many.state, many.error_count), ('failed', 2))
+        first, more = many.error_lines.splitlines()
+        self.assertIn("row 3", first)
+        self.assertIn("1 more", more)
+        self.assertEqual(openpyxl.load_workbook(
+                io.BytesIO(many.error_file))["错误"].max_row, 3)
         # A job that has not ended cannot be deleted
         running, = Job.create([{'user': uploader.id, 'state': 'running'}])
         with as_user(uploader), self.assertRaises(AccessError):

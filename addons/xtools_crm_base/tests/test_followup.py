@@ -14,7 +14,7 @@ from trytond.transaction import Transaction
 
 from ..reminder import next_anniversary
 from ..schedule import local_day_start
-from .test_permissions import build_organisation
+from .tools import build_organisation
 
 
 class SMTPSink:
@@ -659,6 +659,16 @@ class FollowupTestCase(unittest.TestCase):
         self.assertTrue(any(l.startswith("Overdue task") for l in labels))
         self.assertTrue(any(l.startswith("Birthday of Contact")
                 for l in labels))
+
+        # Each reads their own reminders (the workbench's "My Reminders"),
+        # nobody else's
+        for login, count in [('staff_a1', 3), ('staff_b', 1), ('staff_a2', 0)]:
+            user_cm, check_cm = as_user(users[login])
+            with user_cm, check_cm:
+                mine = Reminder.search([])
+                self.assertEqual(len(mine), count, login)
+                self.assertEqual({r.user.login for r in mine},
+                    {login} if count else set())
 
         # Not twice the same day
         Reminder.send_reminders()

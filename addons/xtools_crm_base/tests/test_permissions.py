@@ -3,52 +3,11 @@ RPC against the real server in the repository's tests/)."""
 import unittest
 
 from trytond.model.exceptions import AccessError
-from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
-
-def build_organisation():
-    """Company with sales department A (sub-team A1) and department B;
-    returns the users by short name and one customer per owner."""
-    pool = Pool()
-    Department = pool.get('crm.department')
-    User = pool.get('res.user')
-    Party = pool.get('party.party')
-    ModelData = pool.get('ir.model.data')
-    company = create_company()
-    stock_role = ModelData.get_id('xtools_crm_base', 'group_role_stock')
-    with set_company(company):
-        dep_a, dep_b = Department.create([{'name': "A"}, {'name': "B"}])
-        team_a1, = Department.create([{'name': "A1", 'parent': dep_a}])
-        specs = {
-            'boss': {'crm_level': 'boss'},
-            'manager_a': {'crm_level': 'manager', 'crm_department': dep_a},
-            'assistant_a': {
-                'crm_level': 'assistant', 'crm_department': dep_a},
-            'staff_a1': {'crm_level': 'staff', 'crm_department': team_a1},
-            'staff_a2': {'crm_level': 'staff', 'crm_department': dep_a},
-            'manager_b': {'crm_level': 'manager', 'crm_department': dep_b},
-            'staff_b': {'crm_level': 'staff', 'crm_department': dep_b},
-            'keeper': {'crm_level': 'staff',
-                'groups': [('add', [stock_role])]},
-            }
-        users = {}
-        for login, values in specs.items():
-            users[login], = User.create([{
-                        'login': login, 'name': login,
-                        'companies': [('add', [company.id])],
-                        'company': company.id, **values}])
-        customers = {}
-        for login in ['staff_a1', 'staff_a2', 'manager_a', 'staff_b']:
-            customers[login], = Party.create([{
-                        'name': f"Customer of {login}",
-                        'crm_customer_type': 'enterprise',
-                        'crm_owner': users[login].id,
-                        'crm_contacts': [('create', [{'name': "Contact"}])],
-                        }])
-    return company, users, customers
+from .tools import build_organisation
 
 
 def visible(user, model='party.party', domain=None):
@@ -263,6 +222,46 @@ class PermissionTestCase(unittest.TestCase):
         self.assertIn("1", str(cm.exception))
         Party.crm_transfer([customers['staff_a1']], users['staff_a2'])
         User.crm_leave([leaver])
+        self.assertFalse(User(leaver.id).active)
+
+    @with_transaction()
+    def test_leave_lists_what_to_transfer(self):
+        """The refusal of a leave names the first customers to transfer
+        (one in the recycle bin says so) and counts the others; unticking
+        "active" is refused the same way; a merged customer is gone"""
+        pool = Pool()
+        User = pool.get('res.user')
+        Party = pool.get('party.party')
+        _, users, customers = build_organisation()
+        leaver = users['staff_a1']
+        extra = Party.create([{
+                    'name': f"Extra {i}", 'crm_customer_type': 'enterprise',
+                    'crm_owner': leaver.id} for i in range(7)])
+        merged, = Party.create([{
+                    'name': "AAA merged", 'crm_customer_type': 'enterprise',
+                    'crm_owner': leaver.id}])
+        Party.crm_merge(customers['staff_a2'], [merged])
+        Party.crm_recycle([extra[0]])
+        expected = (
+            "staff_a1 still owns 8 customers: transfer them to a colleague "
+            "first (Customers → Transfer Customers), then record the leave. "
+            "To transfer: Customer of staff_a1, Extra 0 (in the recycle "
+            "bin: restore it to transfer it, or delete it for good), "
+            "Extra 1, Extra 2, Extra 3 and 3 more.")
+        with self.assertRaises(AccessError) as cm:
+            User.crm_leave([leaver])
+        self.maxDiff = None
+        self.assertEqual(cm.exception.message, expected)
+        with self.assertRaises(AccessError) as cm:
+            User.write([leaver], {'active': False})
+        self.assertEqual(cm.exception.message, expected)
+        self.assertTrue(User(leaver.id).active)
+        # Once everything is handed over, the leave goes through
+        Party.crm_restore([extra[0]])
+        Party.crm_transfer(
+            [customers['staff_a1'], *Party.browse(extra)],
+            users['staff_a2'])
+        User.write([leaver], {'active': False})
         self.assertFalse(User(leaver.id).active)
 
     @with_transaction()

@@ -1,5 +1,10 @@
-"""Checks every XToolsCRM module test runs on its own views."""
+"""Checks every XToolsCRM module test runs on its own views, translations
+and class registrations."""
+import configparser
+import importlib
+import inspect
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 import polib
@@ -39,6 +44,25 @@ class CrmViewChecksMixin:
             "widget in list views: " + ', '.join(problems))
 
     @with_transaction()
+    def test_years_shown_without_grouping(self):
+        "A year reads 2026 in every view of the module, not 2,026"
+        pool = Pool()
+        View = pool.get('ir.ui.view')
+        problems = []
+        for view in View.search([('module', '=', self.module)]):
+            if not view.model:
+                continue
+            Model = pool.get(view.model)
+            for node in etree.fromstring(view.arch).iter('field'):
+                field = Model._fields.get(node.get('name'))
+                if (field is not None and field._type == 'integer'
+                        and node.get('name').endswith('year')
+                        and node.get('grouping') != '0'):
+                    problems.append(f"{view.name}: {node.get('name')}")
+        self.assertFalse(problems, "year fields shown with a thousands "
+            "separator (add grouping=\"0\"): " + ', '.join(problems))
+
+    @with_transaction()
     def test_zh_cn_translation_complete(self):
         "Every string the module shows has a reviewed zh_CN translation"
         # The UI is Chinese first and Tryton drops fuzzy entries on load,
@@ -57,3 +81,42 @@ class CrmViewChecksMixin:
         self.assertFalse(missing,
             f"{len(missing)} strings without zh_CN in {path}:\n"
             + '\n'.join(missing[:80]))
+
+    def test_hooks_do_not_depend_on_registration_order(self):
+        """A method two classes of one model define in this module calls
+        super() in both: the order of the classes in tryton.cfg must not
+        decide which answer wins (a placeholder answered by a later class
+        without super() flips the result when two lines are swapped)"""
+        tests = Path(sys.modules[type(self).__module__].__file__).parent
+        config = configparser.ConfigParser()
+        config.read(tests.parent / 'tryton.cfg')
+        # By section: the classes of [register <module>] are registered
+        # after those of [register], only when that module is active
+        by_model = defaultdict(list)
+        for section in config.sections():
+            if not section.startswith('register'):
+                continue
+            for kind in ['model', 'wizard']:
+                for line in config[section].get(kind, '').split():
+                    file, name = line.rsplit('.', 1)
+                    cls = getattr(importlib.import_module(
+                            f'{self.module}.{file}'), name)
+                    by_model[(section, kind, cls.__name__)].append(cls)
+        problems = []
+        for (_, kind, model), classes in by_model.items():
+            defined = defaultdict(list)
+            for cls in classes:
+                for name, value in vars(cls).items():
+                    func = getattr(value, '__func__', value)
+                    if inspect.isfunction(func) and not name.startswith(
+                            '__'):
+                        defined[name].append((cls, func))
+            for name, definitions in defined.items():
+                if len(definitions) < 2:
+                    continue
+                for cls, func in definitions:
+                    if 'super()' not in inspect.getsource(func):
+                        problems.append(
+                            f"{model}.{name} in {cls.__module__}")
+        self.assertFalse(problems, "defined by several classes of one "
+            "model, not all calling super(): " + ', '.join(sorted(problems)))

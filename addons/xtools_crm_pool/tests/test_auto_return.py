@@ -14,14 +14,10 @@ from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
 from ..auto_return import ReturnSettings
-from ..tools import pool_today
+from ..today import pool_today
 from .tools import (
-    TODAY, as_user, customer, exempted, frozen, goal_met_for, grade,
-    pool_test, reload, set_last_contact)
-
-
-def days(n):
-    return dt.timedelta(days=n)
+    TODAY, as_user, customer, days, exempted, frozen, goal_met_for, grade,
+    pool_logs, pool_test, reload, run_pool, set_last_contact)
 
 
 class AutoReturnTestCase(unittest.TestCase):
@@ -30,20 +26,6 @@ class AutoReturnTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         activate_module('xtools_crm_pool')
-
-    def run_pool(self, day=TODAY):
-        Party = Pool().get('party.party')
-        with frozen(day):
-            return Party.crm_pool_auto_return()
-
-    def logs(self, operation=None, customer=None):
-        Log = Pool().get('crm.pool.log')
-        domain = []
-        if operation:
-            domain.append(('operation', '=', operation))
-        if customer:
-            domain.append(('customer', '=', customer.id))
-        return Log.search(domain, order=[('id', 'ASC')])
 
     def snapshot(self):
         "Everything a run may change"
@@ -58,7 +40,7 @@ class AutoReturnTestCase(unittest.TestCase):
         return (
             sorted(tuple(sorted(r.items())) for r in Party.read(
                     [p.id for p in parties], fields)),
-            len(self.logs()), Lock.search_count([]),
+            len(pool_logs()), Lock.search_count([]),
             Notification.search_count([]))
 
     @pool_test(pool_temporary_days=30, pool_temporary_lock_days=15)
@@ -71,7 +53,7 @@ class AutoReturnTestCase(unittest.TestCase):
             fresh = customer("Fresh", staff, 'E')
         set_last_contact([stale], TODAY - days(30))
         set_last_contact([fresh], TODAY - days(29))
-        counts = self.run_pool()
+        counts = run_pool()
         self.assertEqual(counts['returned'], 1)
         stale, fresh = reload(stale), reload(fresh)
         self.assertEqual(
@@ -81,7 +63,7 @@ class AutoReturnTestCase(unittest.TestCase):
         self.assertEqual(
             (fresh.crm_library, fresh.crm_return_date),
             ('temporary', TODAY + days(1)))
-        log, = self.logs('return')
+        log, = pool_logs(operation='return')
         self.assertEqual(
             (log.rule, log.reference_date, log.limit_days, log.from_owner),
             ('temporary_no_followup', TODAY - days(30), 30, staff))
@@ -107,12 +89,12 @@ class AutoReturnTestCase(unittest.TestCase):
             kept = customer("Kept", staff, 'B')
         set_last_contact([forgotten], TODAY - days(90))
         set_last_contact([kept], TODAY - days(10))
-        self.run_pool()
+        run_pool()
         forgotten = reload(forgotten)
         self.assertEqual(
             (forgotten.crm_library, reload(kept).crm_library),
             ('public', 'private'))
-        log, = self.logs('return')
+        log, = pool_logs(operation='return')
         self.assertEqual(log.facts, "No contact since 07/03/2026, limit 90 days.")
         with frozen(TODAY + days(3000)), as_user(staff), \
                 self.assertRaises(UserError) as cm:
@@ -134,7 +116,7 @@ class AutoReturnTestCase(unittest.TestCase):
         with frozen(TODAY - days(40)):
             stale = customer("Stale", staff, 'E')
             other = customer("Other", users['staff_a2'], 'E')
-        self.run_pool()
+        run_pool()
         with as_user(staff):
             lock, = Lock.search([('running', '=', True)])
         self.assertEqual(
@@ -147,7 +129,7 @@ class AutoReturnTestCase(unittest.TestCase):
         with as_user(staff):
             self.assertFalse(Lock.search([('running', '=', True)]))
             Party.crm_pool_claim([Party(stale.id)])
-        unlock, = self.logs('unlock')
+        unlock, = pool_logs(operation='unlock')
         self.assertEqual(
             (unlock.author, unlock.from_owner, unlock.customer),
             (users['pooladmin'], staff, stale))
@@ -180,7 +162,7 @@ class AutoReturnTestCase(unittest.TestCase):
             Party.crm_pool_claim([Party(running.id)])
         self.assertEqual(reload(lost).crm_protection_end, TODAY - days(1))
         with goal_met_for(won):
-            counts = self.run_pool()
+            counts = run_pool()
         self.assertEqual((counts['goal_met'], counts['returned']), (1, 1))
         won, lost = reload(won), reload(lost)
         self.assertEqual(
@@ -190,11 +172,11 @@ class AutoReturnTestCase(unittest.TestCase):
         self.assertEqual(
             (lost.crm_library, lost.crm_owner), ('public', None))
         self.assertEqual(reload(running).crm_library, 'claimed')
-        goal, = self.logs('goal')
+        goal, = pool_logs(operation='goal')
         self.assertEqual(goal.facts,
             "Goal met during the protection (taken on 09/21/2026, "
             "protected until 09/30/2026): the customer stays with its owner.")
-        ret, = self.logs('return')
+        ret, = pool_logs(operation='return')
         self.assertEqual((ret.rule, ret.facts), ('protection_expired',
                 "Protection ended on 09/30/2026 without the goal being met "
                 "(an approved deal or a receipt)."))
@@ -220,9 +202,9 @@ class AutoReturnTestCase(unittest.TestCase):
             with as_user_ctx:
                 Party.crm_pool_claim([Party(lead.id), Party(won.id)])
         with goal_met_for(won):
-            first = self.run_pool()
+            first = run_pool()
             after_first = self.snapshot()
-            second = self.run_pool()
+            second = run_pool()
             self.assertEqual(self.snapshot(), after_first)
         self.assertEqual(
             (first['returned'], first['goal_met']), (3, 1))
@@ -242,17 +224,17 @@ class AutoReturnTestCase(unittest.TestCase):
             normal = customer("Default limit", staff, 'E')
             busy = customer("Open deal", staff, 'D')
         with exempted(busy):
-            self.run_pool()
+            run_pool()
         self.assertEqual(
             [reload(c).crm_library for c in [short, normal, busy]],
             ['public', 'temporary', 'temporary'])
-        log, = self.logs('return')
+        log, = pool_logs(operation='return')
         self.assertEqual(log.limit_days, 10)
         # Without the exemption setting, the open deal does not protect it
         Configuration.write(
             [Configuration(1)], {'pool_exempt_open_deals': False})
         with exempted(busy):
-            self.run_pool()
+            run_pool()
         self.assertEqual(reload(busy).crm_library, 'public')
 
     @pool_test(pool_temporary_days=30, pool_warn_days=3,
@@ -265,10 +247,10 @@ class AutoReturnTestCase(unittest.TestCase):
         with frozen(TODAY - days(27)):
             late = customer("Late", staff, 'E')
         self.assertEqual(reload(late).crm_return_date, TODAY + days(3))
-        self.assertEqual(self.run_pool(TODAY - days(1)), {'returned': 0})
-        self.assertEqual(self.run_pool(), {
+        self.assertEqual(run_pool(TODAY - days(1)), {'returned': 0})
+        self.assertEqual(run_pool(), {
                 'returned': 0, 'remind_owner': 1})
-        self.assertEqual(self.run_pool(), {'returned': 0})
+        self.assertEqual(run_pool(), {'returned': 0})
         notification, = Notification.search([])
         self.assertEqual(
             (notification.user, notification.label,
@@ -277,24 +259,24 @@ class AutoReturnTestCase(unittest.TestCase):
                 [late.id]))
         self.assertIn("Late (staff_a1) on 10/04/2026", notification.description)
         self.assertEqual(
-            self.run_pool(TODAY + days(1)), {'returned': 0})
+            run_pool(TODAY + days(1)), {'returned': 0})
         self.assertEqual(
-            self.run_pool(TODAY + days(2)),
+            run_pool(TODAY + days(2)),
             {'returned': 0, 'remind_manager': 1})
         manager_note, = Notification.search(
             [('user', '=', users['manager_a'].id)])
         self.assertEqual(manager_note.label,
             "1 customers of your team return to the public pool soon")
         self.assertEqual(
-            self.run_pool(TODAY + days(3)), {'returned': 1})
+            run_pool(TODAY + days(3)), {'returned': 1})
         self.assertEqual(
-            [(l.operation, l.notified) for l in self.logs(customer=late)
+            [(l.operation, l.notified) for l in pool_logs(late)
                 if l.operation != 'enter'], [
                 ('remind_owner', staff),
                 ('remind_manager', users['manager_a']),
                 ('return', None),
                 ])
-        owner_log = self.logs('remind_owner')[0]
+        owner_log = pool_logs(operation='remind_owner')[0]
         self.assertEqual(owner_log.facts,
             "Returns to the pool on 10/04/2026; owner staff_a1 reminded. "
             "No follow-up since 09/04/2026, limit 30 days.")
@@ -335,12 +317,12 @@ class AutoReturnTestCase(unittest.TestCase):
             self.assertEqual(self.snapshot(), before)
             simulated = Party.crm_pool_simulate(
                 ReturnSettings.from_configuration(today=TODAY))
-            self.run_pool()
+            run_pool()
         self.assertEqual(
             sorted((r['customer'], r['action'], r['rule'], r['since'],
                     r['limit']) for r in simulated),
             sorted((l.customer.id, l.operation, l.rule, l.reference_date,
-                    l.limit_days) for l in self.logs()
+                    l.limit_days) for l in pool_logs()
                 if l.operation in {'return', 'goal'}))
         self.assertEqual(len(simulated), 6)
 
@@ -402,7 +384,7 @@ class AutoReturnTestCase(unittest.TestCase):
         "Nobody changes or deletes the pool log, not even root"
         Log = Pool().get('crm.pool.log')
         customer("Lead", users['staff_a1'])
-        log, = self.logs('enter')
+        log, = pool_logs(operation='enter')
         for user in [users['pooladmin'].id, 1, 0]:
             with Transaction().set_user(user):
                 with self.assertRaises(AccessError):

@@ -11,7 +11,7 @@ from trytond.tests.test_tryton import activate_module
 from trytond.transaction import Transaction
 
 from .tools import (
-    TODAY, as_user, customer, frozen, grade, pool_test, reload)
+    TODAY, as_user, customer, frozen, grade, pool_logs, pool_test, reload)
 
 
 class PoolOperationsTestCase(unittest.TestCase):
@@ -20,15 +20,6 @@ class PoolOperationsTestCase(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         activate_module('xtools_crm_pool')
-
-    def logs(self, customer=None, operation=None):
-        Log = Pool().get('crm.pool.log')
-        domain = []
-        if customer:
-            domain.append(('customer', '=', customer.id))
-        if operation:
-            domain.append(('operation', '=', operation))
-        return Log.search(domain, order=[('id', 'ASC')])
 
     # -- P1, P2 --------------------------------------------------------------
 
@@ -43,7 +34,7 @@ class PoolOperationsTestCase(unittest.TestCase):
         self.assertEqual(
             [(c.crm_library, c.crm_owner) for c in [keen, cold]],
             [('normal', users['staff_a1'])] * 2)
-        self.assertFalse(self.logs())
+        self.assertFalse(pool_logs())
 
     @pool_test()
     def test_new_customer_library_by_maturity(self, users):
@@ -62,7 +53,7 @@ class PoolOperationsTestCase(unittest.TestCase):
                 ('public', None, TODAY),
                 ])
         self.assertEqual(reload(cold).crm_previous_owner, staff)
-        log, = self.logs(cold)
+        log, = pool_logs(cold)
         self.assertEqual(
             (log.operation, log.to_library, log.from_owner, log.author),
             ('enter', 'public', staff, staff))
@@ -83,7 +74,7 @@ class PoolOperationsTestCase(unittest.TestCase):
         self.assertEqual(
             (party.crm_library, party.crm_owner, party.crm_previous_owner),
             ('public', None, staff))
-        maturity = self.logs(party, 'maturity')
+        maturity = pool_logs(party, 'maturity')
         self.assertEqual(
             [(l.from_library, l.to_library) for l in maturity],
             [('temporary', 'private'), ('private', 'public')])
@@ -136,7 +127,7 @@ class PoolOperationsTestCase(unittest.TestCase):
                 party.crm_pool_goal, party.crm_previous_owner),
             (staff, 'claimed', 'claim', TODAY,
                 TODAY + dt.timedelta(days=9), 'pending', users['staff_b']))
-        log, = self.logs(party, 'claim')
+        log, = pool_logs(party, 'claim')
         self.assertEqual((log.author, log.to_owner), (staff, staff))
         self.assertEqual(log.facts,
             "Claimed by staff_a1, protected until 10/10/2026 (10 days).")
@@ -237,7 +228,7 @@ class PoolOperationsTestCase(unittest.TestCase):
         self.assertEqual(
             (lead.crm_owner, lead.crm_pool_taken, lead.crm_library),
             (users['staff_a2'], 'assign', 'claimed'))
-        log, = self.logs(lead, 'assign')
+        log, = pool_logs(lead, 'assign')
         self.assertEqual(
             (log.author, log.to_owner), (users['pooladmin'], users['staff_a2']))
 
@@ -251,8 +242,14 @@ class PoolOperationsTestCase(unittest.TestCase):
         keen = customer("Keen", staff, 'B')
         junk = customer("Junk", staff, 'E')
         normal = customer("Normal", staff, 'C')
-        with as_user(users['pooladmin']):
+        # A pool administrator acts only on customers in sight: staff_a1's
+        # private library customer is not, and is not named
+        with as_user(users['pooladmin']), \
+                self.assertRaises(AccessError) as cm:
             Party.crm_pool_to_normal([Party(normal.id)])
+        self.assertEqual(cm.exception.message,
+            f"Customer #{normal.id} is not among the customers you may see.")
+        Party.crm_pool_to_normal([Party(normal.id)])
         with as_user(staff):
             with self.assertRaises(UserError) as cm:
                 Party.crm_pool_release([Party(keen.id)], "  ")
@@ -262,10 +259,11 @@ class PoolOperationsTestCase(unittest.TestCase):
                 Party.crm_pool_release([Party(normal.id)], "No time")
             self.assertIn("not in a private or temporary library",
                 str(cm.exception))
+        # A colleague who cannot see the customer learns nothing of it
         with as_user(users['staff_a2']), self.assertRaises(UserError) as cm:
             Party.crm_pool_release([reload(keen)], "Mine now")
-        self.assertIn("only its owner or a pool administrator",
-            str(cm.exception))
+        self.assertEqual(cm.exception.message,
+            f"Customer #{keen.id} is not among the customers you may see.")
         with as_user(staff):
             Party.crm_pool_release([Party(keen.id)], "Bought elsewhere")
             Party.crm_pool_release(
@@ -274,7 +272,7 @@ class PoolOperationsTestCase(unittest.TestCase):
             [(c.crm_library, c.crm_owner, c.crm_previous_owner)
                 for c in map(reload, [keen, junk])],
             [('public', None, staff), ('special', None, staff)])
-        log, = self.logs(keen, 'release')
+        log, = pool_logs(keen, 'release')
         self.assertEqual(log.facts,
             "Released from staff_a1 to the Public Pool. "
             "Reason: Bought elsewhere")
@@ -300,21 +298,23 @@ class PoolOperationsTestCase(unittest.TestCase):
         with as_user(users['staff_a1']), self.assertRaises(AccessError):
             Party.crm_pool_extend([reload(lead)], 5)
         with as_user(users['pooladmin']):
-            for days in [0, -3, 2.5, '3', True, None]:
+            for days in [0, -3, 2.5, '3', True, None, 3651, 10 ** 9]:
                 with self.subTest(days=days), \
                         self.assertRaises(UserError) as cm:
                     Party.crm_pool_extend([reload(lead)], days)
                 self.assertEqual(cm.exception.message,
                     "The protection is extended by a positive whole number "
-                    f'of days, not by "{days}".')
+                    f'of days up to 3650, not by "{days}".')
+            # Out of the administrator's sight: refused, by id only
             with self.assertRaises(UserError) as cm:
                 Party.crm_pool_extend([reload(other)], 5)
-            self.assertIn('"Private" has no protection running',
-                str(cm.exception))
+            self.assertEqual(cm.exception.message,
+                f"Customer #{other.id} is not among the customers you may "
+                "see.")
             Party.crm_pool_extend([reload(lead)], 5)
         self.assertEqual(
             reload(lead).crm_protection_end, dt.date(2026, 10, 15))
-        log, = self.logs(lead, 'extend')
+        log, = pool_logs(lead, 'extend')
         self.assertEqual(log.facts,
             "Protection extended by 5 days, from 10/10/2026 to 10/15/2026.")
 
@@ -356,7 +356,7 @@ class PoolOperationsTestCase(unittest.TestCase):
             (idle.crm_library, idle.crm_owner),
             ('normal', users['staff_a2']))
         self.assertEqual(
-            [l.operation for l in self.logs(idle)], ['to_pool', 'to_normal'])
+            [l.operation for l in pool_logs(idle)], ['to_pool', 'to_normal'])
 
     @pool_test(pool_private_cap=1)
     def test_transfer(self, users):
@@ -377,7 +377,7 @@ class PoolOperationsTestCase(unittest.TestCase):
             Party.crm_transfer([reload(lead)], staff)
         self.assertIn("pool customers are not transferred",
             str(cm.exception))
-        log, = self.logs(first, 'transfer')
+        log, = pool_logs(first, 'transfer')
         self.assertEqual(
             (log.from_owner, log.to_owner, log.to_library),
             (staff, users['manager_a'], 'private'))
@@ -463,14 +463,14 @@ class PoolOperationsTestCase(unittest.TestCase):
                 ('normal', users['boss'], None),
                 ('normal', users['staff_a1'], None),
                 ])
-        log, = self.logs(gone, 'to_normal')
+        log, = pool_logs(gone, 'to_normal')
         self.assertEqual(
             (log.rule, log.from_library, log.to_owner, log.author),
             ('pool_switched_off', 'public', users['boss'], users['boss']))
-        self.assertEqual(len(self.logs(operation='pool_off')), 1)
+        self.assertEqual(len(pool_logs(operation='pool_off')), 1)
         # Switching off again changes nothing
         Configuration.write([Configuration(1)], {'pool_enabled': False})
-        self.assertEqual(len(self.logs(operation='to_normal')), 4)
+        self.assertEqual(len(pool_logs(operation='to_normal')), 4)
 
     # -- settings -------------------------------------------------------------------
 

@@ -3,22 +3,18 @@ with the pool): an approved deal or a receipt within the protection meets
 the goal; an open opportunity or an approved deal keeps a library customer
 from returning. The deals' approval workflow is the sales module's (and
 tested there): here a deal is put in its approved state directly."""
-import datetime as dt
 import unittest
 from decimal import Decimal
 
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module
+from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
-from .tools import TODAY, as_user, customer, frozen, pool_test, reload
+from .tools import (
+    TODAY, as_user, customer, days, frozen, pool_test, reload, run_pool)
 
 MODULES = ['xtools_crm_pool', 'xtools_crm_sales']
 AMOUNT = Decimal('1000.00')
-
-
-def days(n):
-    return dt.timedelta(days=n)
 
 
 def approved_deal(party, approval_date):
@@ -49,10 +45,21 @@ class SalesGoalTestCase(unittest.TestCase):
     def setUpClass(cls):
         activate_module(MODULES)
 
-    def run_pool(self, day):
+    @with_transaction()
+    def test_deal_hooks_extend_the_run(self):
+        """The deals' goal and exemption (sales.py) extend the run's
+        placeholders (auto_return.py): registered after them and calling
+        super(), so a reordered registration is caught here"""
         Party = Pool().get('party.party')
-        with frozen(day):
-            return Party.crm_pool_auto_return()
+        modules = [c.__module__ for c in Party.__mro__]
+        self.assertLess(
+            modules.index('xtools_crm_pool.sales'),
+            modules.index('xtools_crm_pool.auto_return'))
+        party = Party.__table__()
+        self.assertIsNotNone(Party._crm_pool_goal_condition(party))
+        self.assertIsNotNone(Party._crm_pool_goal_condition(
+                party, deal=True, receipt=False))
+        self.assertIsNotNone(Party._crm_pool_exempt_condition(party))
 
     @pool_test(pool_protection_days=30)
     def test_goal_by_deal_or_receipt(self, users):
@@ -78,7 +85,7 @@ class SalesGoalTestCase(unittest.TestCase):
                     'amount': Decimal('100'), 'owner': staff.id,
                     'method': 'transfer'}])
 
-        counts = self.run_pool(TODAY + days(6))
+        counts = run_pool(TODAY + days(6))
 
         self.assertEqual(counts['goal_met'], 2)
         for met in [by_deal, by_receipt]:
@@ -104,7 +111,7 @@ class SalesGoalTestCase(unittest.TestCase):
                     'party': courted.id, 'description': "Desks"}])
         approved_deal(signed, TODAY - days(20))
 
-        counts = self.run_pool(TODAY)
+        counts = run_pool(TODAY)
 
         self.assertEqual(counts['returned'], 1)
         self.assertEqual(
@@ -114,7 +121,7 @@ class SalesGoalTestCase(unittest.TestCase):
         # Without the exemption they return too
         Configuration.write([Configuration(1)], {
                 'pool_exempt_open_deals': False})
-        counts = self.run_pool(TODAY)
+        counts = run_pool(TODAY)
         self.assertEqual(counts['returned'], 2)
         self.assertEqual(
             [reload(c).crm_library for c in [courted, signed]],

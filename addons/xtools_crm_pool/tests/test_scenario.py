@@ -3,6 +3,7 @@ import pytest
 from trytond.tests.test_tryton import load_doc_tests
 
 from xtools_crm_base.tests.scenario_runner import run_scenario, scenarios
+from xtools_crm_pool.today import freeze_today
 
 
 def load_tests(*args, **kwargs):
@@ -11,4 +12,8 @@ def load_tests(*args, **kwargs):
 
 @pytest.mark.parametrize('scenario', scenarios(__file__))
 def test_scenario(scenario):
-    run_scenario(__name__, __file__, scenario)
+    try:
+        run_scenario(__name__, __file__, scenario)
+    finally:
+        # A scenario's day must not outlive it in this process
+        freeze_today(None)

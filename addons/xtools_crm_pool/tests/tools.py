@@ -1,5 +1,6 @@
-"""Helpers of the pool tests: an organisation with pool people, customers
-in each library, a frozen "today", and a test double for the sales hook."""
+"""Helpers of the pool tests, imported by every test file of the module:
+an organisation with pool people, customers in each library, a frozen
+"today", the run and the log, and test doubles for the sales hooks."""
 import contextlib
 import functools
 import datetime as dt
@@ -14,7 +15,11 @@ from trytond.transaction import Transaction
 TODAY = dt.date(2026, 10, 1)
 
 
-def build_pool(**settings):
+def days(n):
+    return dt.timedelta(days=n)
+
+
+def build_organisation(**settings):
     """Company; department A (manager_a, staff_a1, staff_a2), department B
     (manager_b, staff_b); pool users: the staff; pool administrator:
     pooladmin; 'outsider' is neither. The pool is switched on with
@@ -77,7 +82,7 @@ def customer(name, owner, code=None, **values):
 
 def frozen(day):
     "Freeze the pool's today"
-    return Transaction().set_context(crm_pool_today=day)
+    return Transaction().set_context(_crm_pool_today=day)
 
 
 @contextlib.contextmanager
@@ -93,6 +98,24 @@ def reload(record):
     with Transaction().set_user(0), Transaction().set_context(
             _check_access=False):
         return Model(record.id)
+
+
+def run_pool(day=TODAY):
+    "The daily run on day: {what: count}"
+    Party = Pool().get('party.party')
+    with frozen(day):
+        return Party.crm_pool_auto_return()
+
+
+def pool_logs(customer=None, operation=None):
+    "The pool log entries (of customer, of operation), oldest first"
+    Log = Pool().get('crm.pool.log')
+    domain = []
+    if customer:
+        domain.append(('customer', '=', customer.id))
+    if operation:
+        domain.append(('operation', '=', operation))
+    return Log.search(domain, order=[('id', 'ASC')])
 
 
 @contextlib.contextmanager
@@ -133,7 +156,7 @@ def set_last_contact(customers, day):
 
 def pool_test(**settings):
     """Decorate a test(self, users): run in a transaction, with the pool of
-    build_pool(**settings), the company in the context and today frozen on
+    build_organisation(**settings), the company in the context and today frozen on
     TODAY"""
     from trytond.tests.test_tryton import with_transaction
 
@@ -141,7 +164,7 @@ def pool_test(**settings):
         @with_transaction()
         @functools.wraps(func)
         def wrapper(self):
-            company, users = build_pool(**settings)
+            company, users = build_organisation(**settings)
             with set_company(company), frozen(TODAY):
                 return func(self, users)
         return wrapper

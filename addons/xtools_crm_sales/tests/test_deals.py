@@ -9,6 +9,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
+from xtools_crm_base.tests.tools import create_organisation
+
 from ..payment import split_amount
 
 
@@ -21,47 +23,19 @@ class Yuan:
             Decimal('1.'), rounding=ROUND_HALF_EVEN) * self.rounding
 
 
-def build_organisation():
-    """A sales department with a team, a second department, a boss, a CRM
-    administrator and finance; returns the users by short name and the
-    company"""
-    pool = Pool()
-    Department = pool.get('crm.department')
-    User = pool.get('res.user')
-    ModelData = pool.get('ir.model.data')
-    company = create_company()
-
-    def group(name):
-        return ModelData.get_id('xtools_crm_base', name)
-    with set_company(company):
-        sales, other = Department.create([
-                {'name': "销售部"}, {'name': "市场部"}])
-        team, = Department.create([{'name': "销售一部", 'parent': sales}])
-        specs = {
-            'boss': {'crm_level': 'boss',
-                'groups': [('add', [group('group_role_boss'),
-                            group('group_role_sales')])]},
-            'crm_admin': {'crm_level': 'staff'},
-            'director': {'crm_level': 'manager', 'crm_department': sales},
-            'team_manager': {'crm_level': 'manager', 'crm_department': team},
-            'staff': {'crm_level': 'staff', 'crm_department': team},
-            'peer': {'crm_level': 'staff', 'crm_department': team},
-            'other_manager': {
-                'crm_level': 'manager', 'crm_department': other},
-            'finance': {'crm_level': 'staff',
-                'groups': [('add', [group('group_role_finance')])]},
-            }
-        users = {}
-        for login, values in specs.items():
-            users[login], = User.create([{
-                        'login': login, 'name': login,
-                        'companies': [('add', [company.id])],
-                        'company': company.id, **values}])
-        # Given at creation, the group would be taken away again by the
-        # account rights' default (False): it is added afterwards
-        User.write([users['crm_admin']], {
-                'groups': [('add', [group('group_crm_admin')])]})
-    return company, users
+# A sales department with a team, a second department, a boss, a CRM
+# administrator and finance
+DEPARTMENTS = {"销售部": None, "市场部": None, "销售一部": "销售部"}
+USERS = {
+    'boss': {'crm_level': 'boss', 'roles': ['boss', 'sales']},
+    'crm_admin': {'roles': ['crm_admin']},
+    'director': {'crm_level': 'manager', 'crm_department': "销售部"},
+    'team_manager': {'crm_level': 'manager', 'crm_department': "销售一部"},
+    'staff': {'crm_department': "销售一部"},
+    'peer': {'crm_department': "销售一部"},
+    'other_manager': {'crm_level': 'manager', 'crm_department': "市场部"},
+    'finance': {'roles': ['finance']},
+    }
 
 
 class DealTestCase(unittest.TestCase):
@@ -99,7 +73,7 @@ class DealTestCase(unittest.TestCase):
         pool = Pool()
         Sale = pool.get('sale.sale')
         Party = pool.get('party.party')
-        company, users = build_organisation()
+        company, _, users, _ = create_organisation(DEPARTMENTS, USERS)
         with set_company(company):
             customer, = Party.create([{
                         'name': "客户", 'crm_customer_type': 'enterprise',
@@ -166,7 +140,7 @@ class DealTestCase(unittest.TestCase):
         plan the payments, deliver contracts and handle returns"""
         pool = Pool()
         Access = pool.get('ir.model.access')
-        company, users = build_organisation()
+        company, _, users, _ = create_organisation(DEPARTMENTS, USERS)
         finance_models = [
             'crm.deal.receipt', 'crm.deal.fapiao', 'crm.deal.refund']
         sales_models = [

@@ -5,13 +5,13 @@ import unittest
 from contextlib import contextmanager
 from decimal import Decimal
 
-from trytond.model.exceptions import AccessError
-from trytond.modules.company.tests import set_company
+from trytond.model.exceptions import AccessError, ValidationError
+from trytond.modules.company.tests import create_employee, set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
-from xtools_crm_base.tests.test_permissions import build_organisation
+from xtools_crm_base.tests.tools import build_organisation
 
 
 @contextmanager
@@ -131,6 +131,61 @@ class PipelineTestCase(unittest.TestCase):
                     self.assertEqual(
                         (line.opportunity_count, line.amount,
                             line.weighted_amount), values)
+
+    @with_transaction()
+    def test_won_with_reason(self):
+        """Marking an opportunity as won by hand needs its won reason (赢单
+        原因), as lost needs the lost reason; a colleague cannot; one won
+        by its deal gets its reason afterwards"""
+        pool = Pool()
+        Opportunity = pool.get('sale.opportunity')
+        Dictionary = pool.get('crm.dictionary')
+        company, users, customers = self.organisation()
+        staff = users['staff_a1']
+        reasons = Dictionary.search([('type', '=', 'won_reason')])
+        self.assertEqual(
+            [r.name for r in reasons], [
+                "Price", "Product Quality", "Solution", "Service",
+                "Customer Relationship", "Other"])
+        price = reasons[0]
+        with set_company(company):
+            employee = create_employee(company, "Wang")
+            signed, by_deal = Opportunity.create([{
+                        'party': customers['staff_a1'].id,
+                        'employee': employee.id,
+                        'description': description,
+                        } for description in ["Desks", "Chairs"]])
+            with as_user(staff):
+                Opportunity.opportunity([Opportunity(signed.id)])
+                with self.assertRaises(ValidationError) as cm:
+                    Opportunity.crm_win([Opportunity(signed.id)])
+            self.assertEqual(cm.exception.message,
+                'To mark opportunity "%s" as won, choose its won reason '
+                'first.' % signed.rec_name)
+            self.assertEqual(Opportunity(signed.id).state, 'opportunity')
+            with as_user(users['staff_a2']), self.assertRaises(AccessError):
+                Opportunity.crm_win([Opportunity(signed.id)])
+            with as_user(staff):
+                Opportunity.write(
+                    [Opportunity(signed.id)], {'crm_won_reason': price.id})
+                Opportunity.crm_win([Opportunity(signed.id)])
+            signed = Opportunity(signed.id)
+            self.assertEqual(
+                (signed.state, signed.crm_won_reason, bool(signed.end_date)),
+                ('won', price, True))
+
+            # Tryton wins an opportunity when its deal is approved: that is
+            # not refused, and the reason is recorded afterwards.
+            Opportunity.write([by_deal], {'state': 'converted'})
+            Opportunity.won([by_deal])
+            self.assertEqual(Opportunity(by_deal.id).state, 'won')
+            with as_user(staff):
+                Opportunity.write(
+                    [Opportunity(by_deal.id)], {'crm_won_reason': price.id})
+            self.assertEqual(Opportunity(by_deal.id).crm_won_reason, price)
+            # A copy starts without a reason
+            copy, = Opportunity.copy([signed])
+            self.assertIsNone(copy.crm_won_reason)
 
     @with_transaction()
     def test_project_follows_main_customer(self):

@@ -1,3 +1,4 @@
+import inspect
 from decimal import Decimal
 
 from trytond.model.exceptions import ValidationError
@@ -111,6 +112,26 @@ class CrmStockTestCase(CrmViewChecksMixin, CompanyTestMixin, ModuleTestCase):
                 with self.subTest(group=group_name, model=model):
                     granted = {p for p, v in access[model].items() if v}
                     self.assertEqual(granted, perms)
+
+    @with_transaction()
+    def test_shipping_progress_hook_extends(self):
+        """Every implementation of the shipping hook extends the sales
+        module's: the sales module's is the deepest (a registration in
+        another order would put it above ours and lose them) and every
+        other calls super()"""
+        from xtools_crm_sales import deal_status
+
+        from xtools_crm_stock import outbound
+        Sale = Pool().get('sale.sale')
+        implementations = [klass for klass in Sale.__mro__
+            if 'crm_shipping_progress' in vars(klass)]
+        self.assertIs(implementations[-1], deal_status.Sale)
+        self.assertIn(outbound.Sale, implementations)
+        for klass in implementations[:-1]:
+            with self.subTest(implementation=klass.__module__):
+                source = inspect.getsource(
+                    vars(klass)['crm_shipping_progress'])
+                self.assertIn('super().crm_shipping_progress()', source)
 
 
 del ModuleTestCase

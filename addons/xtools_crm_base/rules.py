@@ -1,0 +1,199 @@
+"""The record rules of xtools_crm_base, in one place (SPEC B3, B11).
+
+The rule records (permission.xml, one rule group per mode on party.party,
+one named rule per reason a user may see a customer) Eval what
+_get_context puts in the rule context: the user's visibility computed by
+visibility.py. ir.rule.get(model, mode) then adjusts the domains of the
+models, in this order:
+
+1. Optional customer links (followup.OptionalCustomerMixin: tasks and
+   schedules may have no customer): such a record takes its customer's
+   rules, the empty customer let through (Tryton's __access__ takes only
+   required links).
+2. Records linked to a customer (CustomerRelatedMixin): read as the
+   customer is; created by whoever reads the customer; changed or deleted
+   by whoever writes it or by their author. Models with
+   _crm_customer_rules = 'strict' (the shares) keep the customer's rules
+   of the same mode.
+3. The recycle bin (recycle_bin.py): binned customers, and through step 2
+   everything linked to them, are hidden, except in the bin's own view
+   (context crm_recycle_bin), where the hierarchy rules still apply.
+
+The rule cache is keyed on the user (the domains depend on who asks, not
+only on the groups) and on the bin view. Other modules only add to the
+context: the pool its readable libraries (crm_read_also), the sales module
+the menus hidden by the tracking style.
+"""
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+from .visibility import CUSTOMER_MODEL, user_visibility
+
+# The context key of the recycle bin's view
+BIN_CONTEXT = 'crm_recycle_bin'
+# The rule's domain on the customer, and what it becomes on a record
+# linked to one: "not one of the binned customers" asks the database for
+# the few binned ids instead of every customer that is not binned.
+NOT_BINNED = (('crm_deleted_date', '=', None),)
+BINNED = [('crm_deleted_date', '!=', None)]
+
+
+def _bin_rule_group_id():
+    ModelData = Pool().get('ir.model.data')
+    try:
+        return ModelData.get_id(
+            'xtools_crm_base', 'rule_group_customer_not_binned')
+    except KeyError:
+        # While the module itself is being activated
+        return None
+
+
+def _freeze(domain):
+    "domain as tuples, without the 'OR'/'AND' of a single operand"
+    if isinstance(domain, (list, tuple)):
+        domain = tuple(_freeze(d) for d in domain)
+        if len(domain) == 2 and domain[0] in {'OR', 'AND'}:
+            domain = domain[1]
+    return domain
+
+
+def _link_not_binned(domain):
+    "domain with its (link, 'where', NOT_BINNED) made (link, 'not where', …)"
+    if isinstance(domain, (list, tuple)):
+        if (len(domain) == 3 and domain[1] == 'where'
+                and _freeze(domain[2]) in {NOT_BINNED, NOT_BINNED[0]}):
+            return (domain[0], 'not where', BINNED)
+        return [_link_not_binned(d) for d in domain]
+    return domain
+
+
+class Rule(metaclass=PoolMeta):
+    __name__ = 'ir.rule'
+
+    @classmethod
+    def _get_context(cls, model_name):
+        context = super()._get_context(model_name)
+        user_id = Transaction().user
+        see_all, read_all, owners, shared, shared_write = (
+            user_visibility(user_id))
+        context.update({
+                'crm_user': user_id,
+                'crm_see_all': see_all,
+                'crm_read_all': read_all,
+                'crm_owners': list(owners),
+                'crm_many_shares': shared is None,
+                'crm_shared': list(shared or []),
+                'crm_shared_write': list(shared_write or []),
+                BIN_CONTEXT: bool(Transaction().context.get(BIN_CONTEXT)),
+                })
+        return context
+
+    @classmethod
+    def _get_cache_key(cls, model_names):
+        # Without the user, a second user of the same groups would be
+        # served the first one's customers.
+        key = super()._get_cache_key(model_names)
+        return (*key, Transaction().user,
+            bool(Transaction().context.get(BIN_CONTEXT)))
+
+    @classmethod
+    def get(cls, model_name, mode='read'):
+        clause, clause_global = cls._crm_linked_to_customer(model_name, mode)
+        cls._crm_hide_binned(model_name, clause, clause_global)
+        return clause, clause_global
+
+    # -- step 1 ----------------------------------------------------------------
+
+    @classmethod
+    def _crm_with_optional_customer(cls, model_name, mode):
+        "Tryton's rules, with the customer's for optional customer links"
+        clause, clause_global = super().get(model_name, mode=mode)
+        paths = cls._crm_optional_customer_paths(Pool().get(model_name))
+        if not paths:
+            return clause, clause_global
+        party_clause, party_global = super().get(CUSTOMER_MODEL, mode=mode)
+
+        def wrap(dom):
+            if not dom:
+                return dom
+            result = ['OR']
+            for path, field in paths:
+                dom_ = ['OR', (field, '=', None), (field, 'where', dom)]
+                result.append((path, 'where', dom_) if path else dom_)
+            return result
+        for group, dom in party_clause.items():
+            clause[group] = wrap(dom)
+        for group, dom in party_global.items():
+            clause_global[group] = wrap(dom)
+        return clause, clause_global
+
+    @classmethod
+    def _crm_optional_customer_paths(cls, Model, path=None, seen=None):
+        """(path, field) of the optional customer links of Model and of the
+        models it takes its access from (e.g. a schedule's invitees)"""
+        seen = seen or set()
+        if Model.__name__ in seen:
+            return []
+        seen.add(Model.__name__)
+        paths = []
+        field = getattr(Model, '_crm_optional_customer', None)
+        if field:
+            paths.append((path, field))
+        for name in Model.__access__:
+            Target = Model._fields[name].get_target()
+            paths.extend(cls._crm_optional_customer_paths(
+                    Target, f'{path}.{name}' if path else name, seen))
+        return paths
+
+    # -- step 2 ----------------------------------------------------------------
+
+    @classmethod
+    def _crm_linked_to_customer(cls, model_name, mode):
+        """The modes of records linked to a customer: created by its
+        readers, changed or deleted by its writers or their author. The
+        customer record itself keeps its own rules; each model's access
+        rights still decide who may do what at all."""
+        clause, clause_global = cls._crm_with_optional_customer(
+            model_name, mode)
+        if mode == 'read' or model_name == CUSTOMER_MODEL:
+            return clause, clause_global
+        Model = Pool().get(model_name)
+        if getattr(Model, '_crm_customer_rules', None) == 'strict':
+            return clause, clause_global
+        if not any(g.model == CUSTOMER_MODEL
+                for g in list(clause) + list(clause_global)):
+            return clause, clause_global
+        for own in [clause, clause_global]:
+            for group in [g for g in own if g.model == CUSTOMER_MODEL]:
+                del own[group]
+        if mode != 'create':
+            own_record = ('create_uid', '=', Transaction().user)
+            write, write_global = cls._crm_with_optional_customer(
+                model_name, 'write')
+            for own, other in [(clause, write), (clause_global, write_global)]:
+                for group, domain in other.items():
+                    if group.model == CUSTOMER_MODEL:
+                        own[group] = ['OR', own_record, domain]
+        # Read groups last: a group that reads and writes keeps its plain
+        # (stricter) domain.
+        read, read_global = cls._crm_with_optional_customer(
+            model_name, 'read')
+        for own, other in [(clause, read), (clause_global, read_global)]:
+            for group, domain in other.items():
+                if group.model == CUSTOMER_MODEL:
+                    own[group] = domain
+        return clause, clause_global
+
+    # -- step 3 ----------------------------------------------------------------
+
+    @classmethod
+    def _crm_hide_binned(cls, model_name, clause, clause_global):
+        group_id = _bin_rule_group_id()
+        in_bin = Transaction().context.get(BIN_CONTEXT)
+        for clauses in [clause, clause_global]:
+            for group in [g for g in clauses if g.id == group_id]:
+                if in_bin:
+                    # The bin shows all the hierarchy's customers
+                    del clauses[group]
+                elif model_name != CUSTOMER_MODEL:
+                    clauses[group] = _link_not_binned(clauses[group])

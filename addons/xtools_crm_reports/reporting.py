@@ -1,0 +1,269 @@
+"""What every report of the module shares (SPEC R2): the filter (period,
+department, salesperson), the record rules of the documents a report sums,
+the conversion of amounts to the company's currency, and the bounds of a
+company's day.
+
+A report is a Tryton reporting model: a ModelSQL whose ``table_query`` is
+built with python-sql from small overridable pieces, like
+sale_opportunity's opportunity_reporting.py. Reports aggregate in SQL and
+never loop over records.
+
+Record rules: a report reads the documents it sums (deals, returns,
+receipts, opportunities, activities …) only through
+``visible(Model, column)``: the ids of the documents the calling user may
+read, as Tryton's own ``ir.rule.query_get`` gives them. So a salesperson's
+report sums their own deals, a manager's the department's, the boss's
+every deal, over RPC as in the web client. Code of the server itself
+(access checks off) sums everything.
+
+SQL that must run on SQLite and PostgreSQL alike:
+
+- amounts are rounded only through ``round_amount``: a quantity (a Float)
+  times a price is double precision on PostgreSQL, which has no
+  ``ROUND(double precision, integer)``; the helper casts to NUMERIC first.
+- a grouped expression that carries parameters (``DATE_TRUNC(%s, …)``,
+  ``EXTRACT(…) * %s``, a CASE) is grouped by the very ``As`` column the
+  select returns: python-sql writes it as the column's ordinal
+  (``GROUP BY 2``). Grouped by a copy of the expression, PostgreSQL sees
+  other parameters ($2 against $5) and refuses the query (GroupingError).
+"""
+import datetime as dt
+
+from sql import Cast, Literal, Null, With
+from sql.conditionals import Case, Coalesce
+from sql.functions import Round
+
+from trytond.model import ModelView, fields
+from trytond.pool import Pool
+from trytond.pyson import Eval, If
+from trytond.tools import timezone as tz
+from trytond.transaction import Transaction
+
+from xtools_crm_base.access import context_company
+
+PERIODS = [
+    ('year', "Year"),
+    ('month', "Month"),
+    ('day', "Day"),
+    ]
+
+
+def visible(model_name, column):
+    """The condition that column (ids of model_name) holds only records the
+    calling user may read (Tryton's record rules), or True without rules"""
+    Rule = Pool().get('ir.rule')
+    if not Rule.domain_get(model_name, mode='read'):
+        return Literal(True)
+    return column.in_(Rule.query_get(model_name, mode='read'))
+
+
+def report_company():
+    "The company the report is for: the context's when the user is in it"
+    return context_company()
+
+
+def currency_withs():
+    "The With of the currency rates, as Tryton's sale reporting uses them"
+    Currency = Pool().get('currency.currency')
+    return With(query=Currency.currency_rate_sql())
+
+
+def join_rate(from_item, rates, currency, date):
+    """from_item left-joined to the rate of currency on date (the rate
+    table is a With of currency_rate_sql)"""
+    return from_item.join(rates, type_='LEFT',
+        condition=(rates.currency == currency)
+        & (rates.start_date <= date)
+        & ((rates.end_date == Null) | (rates.end_date > date)))
+
+
+def to_company_currency(amount, currency, company_currency, rate, company_rate):
+    """amount in the company's currency: as is in the company's currency,
+    else through both rates of the day (Tryton's rates are per unit of the
+    company's reference); NULL when a rate is missing"""
+    return Case(
+        (currency == company_currency, amount),
+        else_=amount * company_rate.rate / rate.rate)
+
+
+def day_start(date):
+    "The UTC timestamp at which date starts in the company's timezone"
+    start = dt.datetime.combine(date, dt.time.min, company_timezone())
+    return start.astimezone(tz.UTC).replace(tzinfo=None)
+
+
+def company_timezone():
+    Company = Pool().get('company.company')
+    company_id = report_company()
+    if company_id is not None:
+        company = Company(company_id)
+        if company.timezone:
+            return tz.get_tzinfo(company.timezone)
+    return tz.UTC
+
+
+def department_user_ids(department_id):
+    """The users of the department and of its sub-departments (a
+    department has at most one level below it)"""
+    pool = Pool()
+    User = pool.get('res.user')
+    Department = pool.get('crm.department')
+    with Transaction().set_context(active_test=False, _check_access=False):
+        departments = Department.search([
+                ('parent', 'child_of', [department_id]),
+                ])
+        return [u.id for u in User.search([
+                    ('crm_department', 'in', [d.id for d in departments]),
+                    ])]
+
+
+def month_start(date):
+    return date.replace(day=1)
+
+
+class ReportContext(ModelView):
+    """The filter of the reports: period, department, salesperson.
+    The record rules of what a report sums still apply."""
+    __name__ = 'crm.reporting.context'
+    __string__ = "Report Filter"
+
+    company = fields.Many2One('company.company', "Company", required=True)
+    from_date = fields.Date(
+        "From Date",
+        domain=[
+            If(Eval('to_date') & Eval('from_date'),
+                ('from_date', '<=', Eval('to_date')),
+                ()),
+            ])
+    to_date = fields.Date(
+        "To Date",
+        domain=[
+            If(Eval('from_date') & Eval('to_date'),
+                ('to_date', '>=', Eval('from_date')),
+                ()),
+            ])
+    period = fields.Selection(PERIODS, "Period", required=True,
+        help="The length of the rows of the reports by time.")
+    department = fields.Many2One(
+        'crm.department', "Department",
+        help="Only the salespeople of this department and of its "
+        "sub-departments.")
+    salesperson = fields.Many2One(
+        'res.user', "Salesperson",
+        help="Only what this salesperson owns.")
+    year = fields.Integer(
+        "Year", domain=[('year', '>=', 1901), ('year', '<=', 2999)],
+        help="The year of the reports by month (year-on-year, annual "
+        "overview, targets).")
+
+    @classmethod
+    def default_company(cls):
+        return Transaction().context.get('company')
+
+    @classmethod
+    def default_period(cls):
+        context = Transaction().context
+        if 'period' in context:
+            return context['period']
+        return cls._saved('period', lambda: 'month')
+
+    @classmethod
+    def default_from_date(cls):
+        context = Transaction().context
+        if 'from_date' in context:
+            return context['from_date']
+        return cls._saved('from_date', cls._default_from_date)
+
+    @classmethod
+    def _default_from_date(cls):
+        # The current year by default: what the boss asks every morning
+        return Pool().get('ir.date').today().replace(month=1, day=1)
+
+    @classmethod
+    def default_to_date(cls):
+        context = Transaction().context
+        if 'to_date' in context:
+            return context['to_date']
+        return cls._saved('to_date', lambda: None)
+
+    @classmethod
+    def default_department(cls):
+        context = Transaction().context
+        if 'department' in context:
+            return context['department']
+        return cls._saved('department', lambda: None)
+
+    @classmethod
+    def default_salesperson(cls):
+        context = Transaction().context
+        if 'salesperson' in context:
+            return context['salesperson']
+        return cls._saved('salesperson', lambda: None)
+
+    @classmethod
+    def default_year(cls):
+        context = Transaction().context
+        if 'year' in context:
+            return context['year']
+        return cls._saved(
+            'year', lambda: Pool().get('ir.date').today().year)
+
+    @classmethod
+    def _saved(cls, name, default):
+        "The value of the user's saved filter for the report (R4)"
+        Filter = Pool().get('crm.reporting.filter')
+        value = Filter.saved_value(name)
+        return value if value is not None else default()
+
+
+def filter_owner(column):
+    """The condition of the context's salesperson and department on column
+    (the user owning what is summed)"""
+    context = Transaction().context
+    where = Literal(True)
+    salesperson = context.get('salesperson')
+    if isinstance(salesperson, int):
+        where &= column == salesperson
+    department = context.get('department')
+    if isinstance(department, int):
+        users = department_user_ids(department)
+        where &= column.in_(users or [-1])
+    return where
+
+
+def filter_dates(column):
+    "The condition of the context's period on a date column"
+    context = Transaction().context
+    where = Literal(True)
+    from_date = context.get('from_date')
+    if isinstance(from_date, dt.date):
+        where &= column >= from_date
+    to_date = context.get('to_date')
+    if isinstance(to_date, dt.date):
+        where &= column <= to_date
+    return where
+
+
+def filter_timestamps(column):
+    "The condition of the context's period on a timestamp column (UTC)"
+    context = Transaction().context
+    where = Literal(True)
+    from_date = context.get('from_date')
+    if isinstance(from_date, dt.date):
+        where &= column >= day_start(from_date)
+    to_date = context.get('to_date')
+    if isinstance(to_date, dt.date):
+        where &= column < day_start(to_date + dt.timedelta(days=1))
+    return where
+
+
+def round_amount(field, amount, digits=2):
+    """amount (any numeric SQL expression) rounded to digits (the cents of
+    CNY and its peers) as the Numeric field stores it. Cast to NUMERIC
+    before ROUND: PostgreSQL rounds no double precision to digits"""
+    numeric = field.sql_type().base
+    return field.sql_cast(Round(Cast(amount, numeric), digits))
+
+
+def coalesce0(value):
+    return Coalesce(value, Literal(0))

@@ -1,0 +1,201 @@
+"""The sales figures every sales report sums (SPEC R2), in one query.
+
+Sales are the lines of approved deals (contracts and orders: Tryton sales
+confirmed, processing or done), on the deal's date; the returns of orders
+(confirmed, received or closed, not draft nor revoked) subtract their
+lines on the return's date. Amounts are untaxed, in the company's currency
+(a deal in another currency is converted at the rate of its date, like
+Tryton's sale reporting), and belong to the deal's salesperson (负责人),
+who follows the customer when it is transferred.
+
+Cost (for the gross margin) is what the goods cost when they were shipped:
+the cost price Tryton keeps on each shipped stock move (set when the move
+is done, adjusted by the order's cost adjustment, K10), so a later change
+of the product's cost price leaves past margins alone. What is not shipped
+yet (a contract, an order still in the warehouse, a service) counts at the
+product's current cost price. A returned quantity takes back the cost its
+goods went out at (their average over the line's shipments).
+
+Each part reads only what the calling user may read: deals through the
+deal's record rules, returns through the return's.
+"""
+from sql import Literal, Union
+from sql.aggregate import Sum
+from sql.conditionals import Case, Coalesce
+from sql.operators import Neg
+
+from trytond.pool import Pool
+
+from xtools_crm_sales.deal import APPROVED_STATES
+
+from .reporting import (
+    currency_withs, filter_dates, filter_owner, join_rate, report_company,
+    to_company_currency, visible)
+
+# Returns that count: confirmed (goods on their way back), received, closed
+RETURN_STATES = ['processing', 'done', 'closed']
+
+
+class SalesLines:
+    """Builds the query of the sales lines; reports call lines() and select
+    from its result with the withs it returns. Override the parts."""
+    __slots__ = ()
+
+    @classmethod
+    def lines(cls, with_dates=True):
+        """(query, withs): one row per deal line and per return line, with
+        id, date, company, salesperson, department, customer, deal,
+        deal_type, product, quantity, amount, cost (company currency)"""
+        pool = Pool()
+        Company = pool.get('company.company')
+        User = pool.get('res.user')
+        CostPrice = pool.get('product.cost_price')
+        parts = cls._parts(with_dates)
+        union = Union(*parts, all_=True) if len(parts) > 1 else parts[0]
+        company = Company.__table__()
+        user = User.__table__()
+        cost_price = CostPrice.__table__()
+        rates = currency_withs()
+        company_rates = currency_withs()
+        from_item = union.join(
+            company, condition=union.company == company.id)
+        from_item = join_rate(from_item, rates, union.currency, union.date)
+        from_item = join_rate(
+            from_item, company_rates, company.currency, union.date)
+        from_item = from_item.join(user, type_='LEFT',
+            condition=union.salesperson == user.id)
+        from_item = from_item.join(cost_price, type_='LEFT',
+            condition=(cost_price.product == union.product)
+            & (cost_price.company == union.company))
+        shipped = cls._shipped_costs()
+        from_item = from_item.join(shipped, type_='LEFT',
+            condition=shipped.sale_line == union.sale_line)
+        amount = to_company_currency(
+            union.amount, union.currency, company.currency,
+            rates, company_rates)
+        query = from_item.select(
+            union.id.as_('id'),
+            union.date.as_('date'),
+            union.company.as_('company'),
+            company.currency.as_('currency'),
+            union.salesperson.as_('salesperson'),
+            user.crm_department.as_('department'),
+            union.customer.as_('customer'),
+            union.deal.as_('deal'),
+            union.deal_type.as_('deal_type'),
+            union.product.as_('product'),
+            union.quantity.as_('quantity'),
+            amount.as_('amount'),
+            cls._cost(union, shipped, cost_price.cost_price).as_('cost'),
+            union.is_return.as_('is_return'))
+        return query, [rates, company_rates]
+
+    @classmethod
+    def _shipped_costs(cls):
+        """Per sale line, the quantity shipped to the customer (in the
+        line's unit: Tryton ships a sale line in its unit) and its cost:
+        each done move's quantity in the product's unit times the cost
+        price the move holds (per unit of the product)"""
+        pool = Pool()
+        Move = pool.get('stock.move')
+        Location = pool.get('stock.location')
+        SaleLine = pool.get('sale.line')
+        move = Move.__table__()
+        to_location = Location.__table__()
+        return move.join(to_location,
+            condition=move.to_location == to_location.id).select(
+                Move.origin.sql_id(move.origin, SaleLine).as_('sale_line'),
+                Sum(move.quantity).as_('quantity'),
+                Sum(move.internal_quantity * move.cost_price).as_('cost'),
+                where=(move.state == 'done')
+                & move.origin.like('sale.line,%')
+                & (to_location.type == 'customer'),
+                group_by=[move.origin])
+
+    @staticmethod
+    def _cost(union, shipped, current_cost):
+        """The cost of a deal line: its shipped goods at their moves'
+        cost, the rest at the current cost; of a return line: its quantity
+        at the average cost its goods were shipped at (the current cost if
+        none were)"""
+        shipped_quantity = Coalesce(shipped.quantity, 0)
+        rest = union.quantity - shipped_quantity
+        deal_cost = Coalesce(shipped.cost, 0) + Case(
+            (rest > 0, rest * current_cost), else_=0)
+        unit_cost = Case(
+            (shipped_quantity > 0, shipped.cost / shipped_quantity),
+            else_=current_cost)
+        return Case(
+            (union.is_return, union.quantity * unit_cost),
+            else_=deal_cost)
+
+    @classmethod
+    def _parts(cls, with_dates):
+        return [cls._deal_lines(with_dates), cls._return_lines(with_dates)]
+
+    @classmethod
+    def _deal_lines(cls, with_dates):
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Line = pool.get('sale.line')
+        sale = Sale.__table__()
+        line = Line.__table__()
+        where = (sale.state.in_(sorted(APPROVED_STATES))
+            & (line.type == 'line')
+            & (sale.company == (report_company() or -1))
+            & filter_owner(sale.crm_owner)
+            & visible('sale.sale', sale.id))
+        if with_dates:
+            where &= filter_dates(sale.sale_date)
+        return line.join(sale, condition=line.sale == sale.id).select(
+            (line.id * 2).as_('id'),
+            sale.sale_date.as_('date'),
+            sale.company.as_('company'),
+            sale.currency.as_('currency'),
+            sale.crm_owner.as_('salesperson'),
+            sale.party.as_('customer'),
+            sale.id.as_('deal'),
+            sale.crm_deal_type.as_('deal_type'),
+            line.id.as_('sale_line'),
+            line.product.as_('product'),
+            line.quantity.as_('quantity'),
+            (line.quantity * line.unit_price).as_('amount'),
+            Literal(False).as_('is_return'),
+            where=where)
+
+    @classmethod
+    def _return_lines(cls, with_dates):
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        SaleLine = pool.get('sale.line')
+        Return = pool.get('crm.deal.return')
+        ReturnLine = pool.get('crm.deal.return.line')
+        sale = Sale.__table__()
+        sale_line = SaleLine.__table__()
+        return_ = Return.__table__()
+        line = ReturnLine.__table__()
+        where = (return_.state.in_(RETURN_STATES)
+            & (sale.company == (report_company() or -1))
+            & filter_owner(sale.crm_owner)
+            & visible('crm.deal.return', return_.id))
+        if with_dates:
+            where &= filter_dates(return_.date)
+        return (line
+            .join(return_, condition=line.document == return_.id)
+            .join(sale, condition=return_.deal == sale.id)
+            .join(sale_line, condition=line.sale_line == sale_line.id)
+            .select(
+                (line.id * 2 + 1).as_('id'),
+                return_.date.as_('date'),
+                sale.company.as_('company'),
+                sale.currency.as_('currency'),
+                sale.crm_owner.as_('salesperson'),
+                sale.party.as_('customer'),
+                sale.id.as_('deal'),
+                sale.crm_deal_type.as_('deal_type'),
+                sale_line.id.as_('sale_line'),
+                sale_line.product.as_('product'),
+                Neg(line.quantity).as_('quantity'),
+                Neg(line.quantity * line.unit_price).as_('amount'),
+                Literal(True).as_('is_return'),
+                where=where))
