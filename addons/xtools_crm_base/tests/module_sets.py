@@ -23,9 +23,11 @@ import functools
 import pathlib
 
 # The order in which the modules' tests run: each set contains the previous
-# one, except the service's and the pool's, which start from the base's
+# one, except the office's, the service's and the pool's, which start from
+# the base's
 RUN_ORDER = [
-    'xtools_crm_base', 'xtools_crm_sales', 'xtools_crm_service',
+    'xtools_crm_base', 'xtools_crm_office', 'xtools_crm_sales',
+    'xtools_crm_service',
     'xtools_crm_stock', 'xtools_crm_reports', 'xtools_crm_pool',
     'xtools_crm_marketing']
 

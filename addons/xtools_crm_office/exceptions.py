@@ -1,0 +1,18 @@
+"""The errors of xtools_crm_office; their texts are in message.xml."""
+from trytond.model.exceptions import AccessError, ValidationError
+
+
+class ApprovalError(ValidationError):
+    pass
+
+
+class ApprovalTurnError(AccessError):
+    pass
+
+
+class TrainingDateError(ValidationError):
+    pass
+
+
+class WorkLogError(ValidationError):
+    pass
