@@ -16,7 +16,7 @@ import tempfile
 ADDONS = [
     'xtools_crm_base', 'xtools_crm_sales', 'xtools_crm_stock',
     'xtools_crm_service', 'xtools_crm_pool', 'xtools_crm_reports',
-    'xtools_crm_marketing',
+    'xtools_crm_marketing', 'xtools_crm_office',
     ]
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)

@@ -14,7 +14,7 @@ from support.env import ADMIN, BOSS
 from support.rpc import RPCError, RPCServerError
 
 # Leaf addons: nothing of ours needs them, so an admin may remove them.
-LEAF_ADDONS = ['xtools_crm_reports', 'xtools_crm_pool']
+LEAF_ADDONS = ['xtools_crm_reports', 'xtools_crm_pool', 'xtools_crm_office']
 CUSTOMER = '上海明珠广告有限公司'
 
 

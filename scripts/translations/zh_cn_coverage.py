@@ -55,6 +55,8 @@ TARGETS = {
         'sale_opportunity', 'sale_price_list'],
     'xtools_crm_stock': ['stock', 'purchase', 'production'],
     'xtools_crm_marketing': ['marketing', 'marketing_campaign'],
+    # ir.attachment (the documents' files) is completed by the base
+    'xtools_crm_office': [],
     }
 
 # ir and res are mostly administration screens.  Only the models listed
