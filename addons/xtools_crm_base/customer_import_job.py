@@ -38,6 +38,7 @@ from .access import context_company
 from .customer_import_check import CHECKED, CustomerFileImport
 from .input_check import shown
 from .recycle_bin import in_recycle_bin
+from .search_indexes import IMPORTED_TABLES, refresh_planner_statistics
 
 logger = logging.getLogger(__name__)
 # Errors listed in the job's form (each at most a few hundred characters)
@@ -233,6 +234,8 @@ class CustomerImportJob(ModelSQL, ModelView):
         with Transaction().set_context({CHECKED: True}):
             importer.create(progress=progress, stage=self.id)
         self._publish(self.id)
+        # The planner's statistics of the grown tables (SQLite only)
+        refresh_planner_statistics(IMPORTED_TABLES)
         return {
             'state': 'done',
             'rows_done': rows,

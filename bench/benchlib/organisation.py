@@ -268,8 +268,12 @@ def create_shares(org, per_user=3, seed=3):
 
 
 def analyze():
-    """Refresh the planner statistics after a bulk load on PostgreSQL, as
-    autovacuum does within a minute in production."""
+    """Refresh the planner statistics after a bulk load: on PostgreSQL as
+    autovacuum does within a minute in production, on SQLite as the
+    customer import job and the demo load do (ANALYZE)."""
     from trytond import backend
     if backend.name == 'postgresql':
         Transaction().connection.cursor().execute('ANALYZE')
+    else:
+        from xtools_crm_base.search_indexes import refresh_planner_statistics
+        refresh_planner_statistics()
