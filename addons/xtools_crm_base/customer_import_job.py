@@ -20,7 +20,17 @@ a last short transaction shows them all at once (publish), or, when
 anything fails, the staged customers are deleted. Its progress is seen
 as it goes. (When the job is run inside a transaction holding other
 writes, as the tests do, it does not commit them: it is one
-transaction.)"""
+transaction.)
+
+A queue worker killed in the middle of a job (SIGKILL, out of memory, a
+lost machine) leaves its task taken but never finished, and the job
+running with hidden staged customers. On PostgreSQL the run holds an
+advisory lock of its job for as long as it runs (on its connection: the
+lock goes with the process); a worker that starts, and every worker once
+a minute (ir.queue.pull, queue.py), finds the running jobs whose lock is
+free, deletes what they staged and queues them again, once: a job
+interrupted twice ends failed, saying so (recover_interrupted).
+tests/test_faults_pg.py kills a worker in the middle of an import."""
 import datetime
 import logging
 
@@ -46,6 +56,10 @@ ERROR_LINES_SHOWN = 200
 # A job still running after this long was interrupted (its process died):
 # the next job ends it and deletes what it staged
 STALE_AFTER = datetime.timedelta(hours=6)
+# A job is run at most this many times (an interrupted run is re-run once)
+MAX_RUNS = 2
+# First key of the jobs' PostgreSQL advisory locks (the second: the job id)
+RUN_LOCK = 0x58544a42
 
 
 class CustomerImportJob(ModelSQL, ModelView):
@@ -81,6 +95,9 @@ class CustomerImportJob(ModelSQL, ModelView):
         "again.")
     error_file_name = fields.Char("Error File Name", readonly=True)
     note = fields.Text("Note", readonly=True)
+    runs = fields.Integer("Runs", readonly=True,
+        help="How many times the job was started: a run interrupted by "
+        "the end of its process is started once again.")
     started_at = fields.Timestamp("Started at", readonly=True)
     finished_at = fields.Timestamp("Finished at", readonly=True)
 
@@ -96,6 +113,10 @@ class CustomerImportJob(ModelSQL, ModelView):
 
     @classmethod
     def default_rows_done(cls):
+        return 0
+
+    @classmethod
+    def default_runs(cls):
         return 0
 
     def get_progress(self, name):
@@ -154,9 +175,28 @@ class CustomerImportJob(ModelSQL, ModelView):
         job_id = self.id
         # Commit as it goes only a transaction that holds nothing else
         run = {'commits': transaction.counter == 0, 'staged': False}
+        locked = run['commits'] and _has_advisory_locks()
+        if locked and not _run_lock(job_id):
+            # Another process runs it
+            return
+        try:
+            self._process_locked(run)
+        except BaseException:
+            if locked:
+                # Unlocked out of the failed transaction (the queue rolls
+                # it back anyway)
+                transaction.rollback()
+                _run_unlock(job_id)
+            raise
+        if locked:
+            _run_unlock(job_id)
+
+    def _process_locked(self, run):
+        transaction = Transaction()
+        job_id = self.id
         self._end_stale()
         self._save_values_now(state='running', rows_done=0,
-            started_at=datetime.datetime.now())
+            runs=(self.runs or 0) + 1, started_at=datetime.datetime.now())
         self._commit(run)
         try:
             # As the uploader, with the uploader's access rights and rules
@@ -180,6 +220,8 @@ class CustomerImportJob(ModelSQL, ModelView):
         job = self.__class__(job_id)
         values['finished_at'] = datetime.datetime.now()
         job._save_values_now(**values)
+        # Ended before its lock is let go (recover_interrupted)
+        self._commit(run)
 
     @staticmethod
     def _commit(run):
@@ -278,6 +320,43 @@ class CustomerImportJob(ModelSQL, ModelView):
             with in_recycle_bin():
                 Party.delete(Party.browse(ids))
 
+    @classmethod
+    def recover_interrupted(cls):
+        """The running jobs whose process died (their lock is free): what
+        they staged deleted, queued again, or failed after MAX_RUNS runs.
+        Returns the jobs queued again and failed."""
+        if not _has_advisory_locks():
+            return [], []
+        cursor = Transaction().connection.cursor()
+        requeued, failed = [], []
+        with without_check_access():
+            for job in cls.search([('state', '=', 'running')]):
+                # Held until this transaction ends: a runner cannot start
+                # it meanwhile, another recovery skips it
+                cursor.execute('SELECT pg_try_advisory_xact_lock(%s, %s)',
+                    (RUN_LOCK, job.id))
+                if not cursor.fetchone()[0]:
+                    continue
+                cls._purge_staged(job.id)
+                if (job.runs or 0) >= MAX_RUNS:
+                    job._save_values_now(state='failed', rows_done=0,
+                        customers=0, contacts=0, error_count=1,
+                        error_lines=gettext(
+                            'xtools_crm_base.msg_import_job_interrupted'),
+                        finished_at=datetime.datetime.now())
+                    failed.append(job)
+                else:
+                    job._save_values_now(state='queued', rows_done=0)
+                    cls.__queue__.process([job])
+                    requeued.append(job)
+        for job in requeued:
+            logger.warning("customer import job %s was interrupted: "
+                "queued again", job.id)
+        for job in failed:
+            logger.warning("customer import job %s was interrupted %s "
+                "times: failed", job.id, MAX_RUNS)
+        return requeued, failed
+
     def _end_stale(self):
         "End the jobs whose process died while they ran, and their staging"
         cls = self.__class__
@@ -299,6 +378,22 @@ class CustomerImportJob(ModelSQL, ModelView):
         "Job fields are the server's to write (jobs are append-only)"
         with without_check_access():
             self.__class__.write([self.__class__(self.id)], values)
+
+
+def _has_advisory_locks():
+    return backend.name == 'postgresql'
+
+
+def _run_lock(job_id):
+    "Take the job's run lock on the connection; False when another holds it"
+    cursor = Transaction().connection.cursor()
+    cursor.execute('SELECT pg_try_advisory_lock(%s, %s)', (RUN_LOCK, job_id))
+    return cursor.fetchone()[0]
+
+
+def _run_unlock(job_id):
+    cursor = Transaction().connection.cursor()
+    cursor.execute('SELECT pg_advisory_unlock(%s, %s)', (RUN_LOCK, job_id))
 
 
 def error_lines(issues):

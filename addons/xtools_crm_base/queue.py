@@ -13,13 +13,26 @@ on SQLite (a timestamp minus NOW() subtracts the text's leading year).
 
 Only where the database has no RETURNING does this pull replace
 Tryton's: PostgreSQL keeps Tryton's own (SELECT … FOR UPDATE SKIP LOCKED
-and LISTEN)."""
+and LISTEN).
+
+On PostgreSQL a worker that starts, and every worker once a minute, first
+queues again the customer import jobs whose worker died in the middle
+(crm.customer.import.job.recover_interrupted): Tryton marks a task taken
+when a worker takes it and never offers it again, finished or not."""
 import datetime as dt
+import logging
+import time
 
 from sql import Null
 from sql.aggregate import Min
 
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+logger = logging.getLogger(__name__)
+# Seconds between two looks for interrupted jobs in a worker
+RECOVER_EVERY = 60
+_recovered_at = {}
 
 
 class Queue(metaclass=PoolMeta):
@@ -28,6 +41,7 @@ class Queue(metaclass=PoolMeta):
     @classmethod
     def pull(cls, database, connection, name=None):
         if database.has_returning():
+            cls._recover_interrupted(database.name)
             return super().pull(database, connection, name=name)
         cursor = connection.cursor()
         queue = cls.__table__()
@@ -68,3 +82,20 @@ class Queue(metaclass=PoolMeta):
                 next_at = dt.datetime.fromisoformat(next_at)
             seconds = (next_at - now).total_seconds()
         return task_id, seconds
+
+    @classmethod
+    def _recover_interrupted(cls, database_name):
+        "At most every RECOVER_EVERY seconds; errors logged, never raised"
+        from trytond import backend
+        if backend.name != 'postgresql':
+            return
+        now = time.monotonic()
+        last = _recovered_at.get(database_name)
+        if last is not None and now - last < RECOVER_EVERY:
+            return
+        _recovered_at[database_name] = now
+        try:
+            with Transaction(new=True).start(database_name, 0):
+                Pool().get('crm.customer.import.job').recover_interrupted()
+        except Exception:
+            logger.exception("recovery of interrupted import jobs failed")
