@@ -6,8 +6,10 @@ Builds a throwaway database (SQLite and/or PostgreSQL) with xtools_crm_base,
 an organisation of --users users (boss → departments → sub-departments →
 staff) and --customers customers, then times, per role, the customer list's
 first page with the record rules on, against the same page read by admin
-without rules (the baseline). Goal: the rules cost at most 1.5× the
-unruled query. See bench/README.md.
+without rules (the baseline: the practical limit, the same query served
+by the addon's indexes). Goal: the rules cost at most 1.2× the unruled
+query, and on PostgreSQL the page takes under 50 ms at 100,000 customers.
+See bench/README.md.
 
     .venv/bin/python bench/bench_permissions.py         # both, full size
     .venv/bin/python bench/bench_permissions.py --customers 5000 \
@@ -27,7 +29,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from benchlib import db as benchdb  # noqa: E402
 from benchlib.timing import ms, summary, table, timed  # noqa: E402
 
-GOAL = 1.5
+GOAL = 1.2
+# Absolute goal of the page, per backend (100,000 customers)
+GOAL_MS = {'postgresql': 50}
 MODULE = 'xtools_crm_base'
 # What the customer list (act_customer_form) asks: its domain, no order of
 # its own — sao then sends order=None and the server applies party.party's
@@ -342,20 +346,27 @@ def report(result):
                     ms(cold['median_ms']) if cold else '',
                     f"{cold['median_ms'] / base_ms:.2f}×" if cold else '',
                     '' if role == 'baseline'
-                    else ('yes' if ratio <= GOAL else 'NO'),
+                    else ('yes' if ratio <= GOAL and total['median_ms']
+                        < GOAL_MS.get(result['backend'], float('inf'))
+                        else 'NO'),
                     ])
         lines.append(table(
                 ['role', 'user', 'visible', 'median ms', 'p90 ms',
                     'search ms', 'read ms', 'ratio', 'ratio p90',
-                    'cold ms', 'cold ratio', f'≤{GOAL}×'],
+                    'cold ms', 'cold ratio', f'≤{GOAL}×'
+                    + (f", <{GOAL_MS[result['backend']]} ms"
+                        if result['backend'] in GOAL_MS else '')],
                 rows, align=['l', 'l'] + ['r'] * 10))
     lines.append("sao variant reads: " + ', '.join(result['sao_fields']))
-    verdict = goal_verdict(result)
-    lines.append(
-        f"\nGoal \"rule costs at most {GOAL}× the unruled query\" "
-        f"(median, list variant) on {result['backend']}: "
-        + ('HOLDS' if verdict['holds'] else
-            'FAILS for ' + ', '.join(verdict['failing'])))
+    for variant in VARIANTS:
+        verdict = goal_verdict(result, variant)
+        lines.append(
+            f"Goal \"rule costs at most {GOAL}× the unruled query"
+            + (f", under {GOAL_MS[result['backend']]} ms"
+                if result['backend'] in GOAL_MS else '') + "\" "
+            f"(median, {variant} variant) on {result['backend']}: "
+            + ('HOLDS' if verdict['holds'] else
+                'FAILS for ' + ', '.join(verdict['failing'])))
     return '\n'.join(lines)
 
 
@@ -363,7 +374,9 @@ def goal_verdict(result, variant='list'):
     timings = result['timings']
     base = timings['baseline'][variant]['total']['median_ms']
     failing = [r for r in ROLES
-        if timings[r][variant]['total']['median_ms'] / base > GOAL]
+        if timings[r][variant]['total']['median_ms'] / base > GOAL
+        or timings[r][variant]['total']['median_ms']
+        >= GOAL_MS.get(result['backend'], float('inf'))]
     return {'holds': not failing, 'failing': failing}
 
 

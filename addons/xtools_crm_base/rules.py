@@ -31,6 +31,9 @@ from .visibility import CUSTOMER_MODEL, user_visibility
 
 # The context key of the recycle bin's view
 BIN_CONTEXT = 'crm_recycle_bin'
+# Set by party.party's search when its domain admits customers only
+# (search_indexes.py): the read rule leaves out its non-customer arm
+CUSTOMERS_ONLY = '_crm_customers_only'
 # The rule's domain on the customer, and what it becomes on a record
 # linked to one: "not one of the binned customers" asks the database for
 # the few binned ids instead of every customer that is not binned.
@@ -85,6 +88,8 @@ class Rule(metaclass=PoolMeta):
                 'crm_shared': list(shared or []),
                 'crm_shared_write': list(shared_write or []),
                 BIN_CONTEXT: bool(Transaction().context.get(BIN_CONTEXT)),
+                'crm_customers_only': bool(
+                    Transaction().context.get(CUSTOMERS_ONLY)),
                 })
         return context
 
@@ -94,7 +99,8 @@ class Rule(metaclass=PoolMeta):
         # served the first one's customers.
         key = super()._get_cache_key(model_names)
         return (*key, Transaction().user,
-            bool(Transaction().context.get(BIN_CONTEXT)))
+            bool(Transaction().context.get(BIN_CONTEXT)),
+            bool(Transaction().context.get(CUSTOMERS_ONLY)))
 
     @classmethod
     def get(cls, model_name, mode='read'):

@@ -163,6 +163,9 @@ CONTEXT_KEYS = [
         "apply (only the delete rule's customers)"),
     ContextKey('_crm_merge_confirmed', 'stripped', "the merge wizard's "
         "confirmation of similar customers"),
+    ContextKey('_crm_customers_only', 'stripped', "party.party's search "
+        "admits customers only: the read rule leaves out its arm for "
+        "non-customers (search_indexes.py)"),
     ContextKey('_crm_import_checked', 'stripped', "the import's rows were "
         "checked as a whole"),
     ContextKey('_crm_transferring', 'stripped', "a logged transfer changes "

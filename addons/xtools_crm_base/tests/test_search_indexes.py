@@ -10,6 +10,8 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
+from .. import search_indexes
+
 
 def index_definitions(table):
     "The SQL of every index of table, lower case"
@@ -53,6 +55,32 @@ def create_customers():
                 ["王明", "李明珠", "张伟"],
                 ['13801380000', '13912345678', '13701380111'])])
     return customers
+
+
+class RequiresCustomerTestCase(unittest.TestCase):
+    "Which searches tell the read rule they are about customers only"
+
+    def test_requires_customer(self):
+        requires = search_indexes.requires_customer
+        for domain in [
+                [('crm_customer_type', '!=', None)],
+                [[('crm_customer_type', '!=', None)],
+                    [('name', 'ilike', '%明珠%')]],
+                ['AND', ('crm_customer_type', '=', 'enterprise')],
+                [('crm_customer_type', 'in', ['enterprise', 'individual'])],
+                ]:
+            with self.subTest(domain=domain):
+                self.assertTrue(requires(domain))
+        for domain in [
+                [],
+                [('name', 'ilike', '%明珠%')],
+                ['OR', ('crm_customer_type', '!=', None), ('id', '=', 1)],
+                [('crm_customer_type', '=', None)],
+                [('crm_customer_type', 'in', ['enterprise', None])],
+                [('crm_contacts.crm_customer_type', '!=', None)],
+                ]:
+            with self.subTest(domain=domain):
+                self.assertFalse(requires(domain))
 
 
 class SearchIndexesTestCase(unittest.TestCase):
@@ -152,7 +180,6 @@ class SearchIndexesTestCase(unittest.TestCase):
         "PostgreSQL: an extension the server lacks is skipped, not raised"
         if backend.name != 'postgresql':
             self.skipTest("extensions are PostgreSQL's")
-        from trytond.modules.xtools_crm_base import search_indexes
         cursor = Transaction().connection.cursor()
         name = search_indexes.TRIGRAM_EXTENSION
         search_indexes.TRIGRAM_EXTENSION = 'xtools_no_such_extension'
