@@ -148,5 +148,98 @@ class CrmOfficeTestCase(CrmViewChecksMixin, ModuleTestCase):
             with self.assertRaisesRegex(ValidationError, "before it starts"):
                 course.save()
 
+    @with_transaction()
+    def test_peer_does_not_see_request(self):
+        "A colleague neither finds nor reads a submitted leave request"
+        Approval = Pool().get('crm.office.approval')
+        company = create_company()
+        with set_company(company):
+            people = _organisation(company)
+            with Transaction().set_user(people['staff'].id):
+                leave, = Approval.create([{
+                            'kind': 'leave', 'leave_type': 'sick',
+                            'start_date': dt.date(2026, 5, 6),
+                            'end_date': dt.date(2026, 5, 6),
+                            'reason': "发烧"}])
+                Approval.submit([leave])
+            for who, seen in [('peer', []), ('manager', [leave]),
+                    ('boss', [leave]), ('staff', [leave])]:
+                with Transaction().set_user(people[who].id), \
+                        Transaction().set_context(_check_access=True):
+                    self.assertEqual(Approval.search([]), seen, who)
+            with Transaction().set_user(people['peer'].id), \
+                    Transaction().set_context(_check_access=True):
+                with self.assertRaises(AccessError):
+                    Approval.read([leave.id], ['reason'])
+
+    @with_transaction()
+    def test_document_scopes(self):
+        "Private, shared and public documents and their files"
+        pool = Pool()
+        Document = pool.get('crm.office.document')
+        Attachment = pool.get('ir.attachment')
+        company = create_company()
+        with set_company(company):
+            people = _organisation(company)
+            with Transaction().set_user(people['staff'].id):
+                private, shared, public = Document.create([
+                        {'name': "我的笔记", 'scope': 'private'},
+                        {'name': "报价模板", 'scope': 'shared',
+                            'shared_users': [
+                                ('add', [people['boss'].id])]},
+                        {'name': "公司制度", 'scope': 'public'},
+                        ])
+                Attachment.create([{
+                            'name': 'notes.txt', 'data': b'secret',
+                            'resource': str(private)}])
+            expected = {
+                'staff': {private, shared, public},
+                'boss': {shared, public},
+                'peer': {public},
+                }
+            for who, seen in expected.items():
+                with Transaction().set_user(people[who].id), \
+                        Transaction().set_context(_check_access=True):
+                    self.assertEqual(set(Document.search([])), seen, who)
+            with Transaction().set_user(people['peer'].id), \
+                    Transaction().set_context(_check_access=True):
+                self.assertEqual(Attachment.search([
+                            ('resource', '=', str(private))]), [])
+                with self.assertRaises(AccessError):
+                    Document.write([public], {'name': "改"})
+            # Shared with the department: the colleague now reads it
+            Document.write([shared], {
+                    'shared_departments': [
+                        ('add', [people['peer'].crm_department.id])]})
+            with Transaction().set_user(people['peer'].id), \
+                    Transaction().set_context(_check_access=True):
+                self.assertEqual(set(Document.search([])), {shared, public})
+
+    @with_transaction()
+    def test_training_attendees_follow_customer(self):
+        "Who cannot see a customer does not see it among the attendees"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Training = pool.get('crm.office.training')
+        company = create_company()
+        with set_company(company):
+            people = _organisation(company)
+            customer, = Party.create([{
+                        'name': "上海明珠广告有限公司",
+                        'crm_customer_type': 'enterprise',
+                        'crm_owner': people['staff'].id}])
+            course, = Training.create([{
+                        'name': "新款会议桌产品培训",
+                        'start_date': dt.date(2026, 9, 1),
+                        'end_date': dt.date(2026, 9, 1),
+                        'attendees': [('create', [
+                                    {'customer': customer.id}])]}])
+            for who, count in [('staff', 1), ('manager', 1), ('peer', 0)]:
+                with Transaction().set_user(people[who].id), \
+                        Transaction().set_context(_check_access=True):
+                    # As the client reads the course
+                    values, = Training.read([course.id], ['attendees'])
+                    self.assertEqual(len(values['attendees']), count, who)
+
 
 del ModuleTestCase
