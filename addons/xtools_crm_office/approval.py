@@ -24,6 +24,7 @@ from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
 from xtools_crm_base.access import ButtonAccessMixin, context_company
+from xtools_crm_base.bell import notify
 
 from .exceptions import ApprovalError, ApprovalTurnError
 
@@ -325,6 +326,7 @@ class Approval(ButtonAccessMixin, Workflow, ModelSQL, ModelView):
             request.step = 'manager' if manager else 'boss'
             request.submitted_at = now
         cls.save(requests)
+        cls.ring_approvers(requests)
 
     @classmethod
     @ModelView.button
@@ -345,6 +347,7 @@ class Approval(ButtonAccessMixin, Workflow, ModelSQL, ModelView):
                 request.boss_approved_by = user
             done.append(request)
         cls.save(to_boss)
+        cls.ring_approvers(to_boss)
         cls.decide(done, 'approved', user)
 
     @classmethod
@@ -391,3 +394,30 @@ class Approval(ButtonAccessMixin, Workflow, ModelSQL, ModelView):
             request.decided_at = cls.now()
         cls.save(requests)
         getattr(cls, f'_{state}')(requests)
+        for request in requests:
+            notify([request.requester],
+                f'xtools_crm_office.msg_approval_bell_{state}',
+                {'request': request.id}, model=cls.__name__,
+                ids=[request.id])
+
+    @classmethod
+    def ring_approvers(cls, requests):
+        "Ring the bell of whom each request waits for"
+        User = Pool().get('res.user')
+        bosses = {}
+        for request in requests:
+            if request.step == 'manager':
+                approvers = [request.manager]
+            else:
+                company = request.company.id
+                if company not in bosses:
+                    bosses[company] = User.search([
+                            ('crm_level', '=', 'boss'),
+                            ('companies', '=', company),
+                            ])
+                approvers = [
+                    b for b in bosses[company] if b != request.requester]
+            notify(approvers, 'xtools_crm_office.msg_approval_bell_waiting',
+                {'request': request.id,
+                    'requester': request.requester.rec_name},
+                model=cls.__name__, ids=[request.id])

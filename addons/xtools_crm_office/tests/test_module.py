@@ -90,6 +90,15 @@ class CrmOfficeTestCase(CrmViewChecksMixin, ModuleTestCase):
                 Approval.approve([big])
             self.assertEqual(big.state, 'approved')
             self.assertEqual(big.boss_approved_by, people['boss'])
+            # Each approver's bell rang in turn, then the requester's
+            Notification = pool.get('res.notification')
+            rung = sorted((n.user.login, n.records) for n in
+                Notification.search([('model', '=', Approval.__name__)]))
+            self.assertEqual(rung, sorted([
+                        ('chen', f'[{small.id}]'), ('chen', f'[{big.id}]'),
+                        ('wang', f'[{big.id}]'),
+                        ('zhang', f'[{small.id}]'),
+                        ('zhang', f'[{big.id}]')]))
 
     @with_transaction()
     def test_incomplete_request_refused(self):
