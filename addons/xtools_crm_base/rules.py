@@ -60,6 +60,31 @@ def _freeze(domain):
     return domain
 
 
+# A rule's "nothing" (e.g. read_all when the user does not read all)
+NOTHING = ('id', '=', None)
+
+
+def _is_nothing(domain):
+    domain = _freeze(domain)
+    while isinstance(domain, tuple) and len(domain) == 1:
+        domain = domain[0]
+    return domain == NOTHING
+
+
+def _drop_nothing(domain):
+    """domain without the arms of its ORs that match nothing: same
+    records, but an OR whose every arm is indexed stays indexable (SQLite
+    gives up its multi-index OR for one 'id IS NULL' and then walks the
+    name index through every party: bench/README.md)"""
+    if not isinstance(domain, list) or not domain:
+        return domain
+    if domain[0] == 'OR':
+        arms = [_drop_nothing(d) for d in domain[1:]]
+        kept = [d for d in arms if not _is_nothing(d)]
+        return ['OR'] + (kept or arms[:1])
+    return [_drop_nothing(d) for d in domain]
+
+
 def _link_not_binned(domain):
     "domain with its (link, 'where', NOT_BINNED) made (link, 'not where', …)"
     if isinstance(domain, (list, tuple)):
@@ -106,6 +131,9 @@ class Rule(metaclass=PoolMeta):
     def get(cls, model_name, mode='read'):
         clause, clause_global = cls._crm_linked_to_customer(model_name, mode)
         cls._crm_hide_binned(model_name, clause, clause_global)
+        for clauses in [clause, clause_global]:
+            for group in clauses:
+                clauses[group] = _drop_nothing(clauses[group])
         return clause, clause_global
 
     # -- step 1 ----------------------------------------------------------------
