@@ -396,11 +396,24 @@ def test_backup_and_restore_of_a_live_database(stack, world):
                 errors.append(error)
                 return
             n += 1
-    thread = threading.Thread(target=work)
-    thread.start()
     restored_name = 'xtools_faults_restored'
     restored = ClusterServer(cluster, restored_name,
         Path(tempfile.mkdtemp(prefix='xtools-faults-restored-')))
+    try:
+        check_restore(cluster, server, restored, work, created, errors,
+            stop, customer, attachment, data)
+    finally:
+        stop.set()
+        restored.stop()
+        restored.drop()
+        shutil.rmtree(restored.workdir, ignore_errors=True)
+
+
+def check_restore(cluster, server, restored, work, created, errors, stop,
+        customer, attachment, data):
+    restored_name = restored.name
+    thread = threading.Thread(target=work)
+    thread.start()
     try:
         wait_for(lambda: errors or len(created) >= 3, 120, "users at work")
         assert errors == []
@@ -415,50 +428,45 @@ def test_backup_and_restore_of_a_live_database(stack, world):
     finally:
         stop.set()
         thread.join(120)
-    try:
-        assert errors == []
-        restored.drop()
-        cluster.restore(dump, restored_name)
-        restored.write_config()
-        restored.start()
-        copy = Client(restored, 'admin', ADMIN_PASSWORD)
+    assert errors == []
+    restored.drop()
+    cluster.restore(dump, restored_name)
+    restored.write_config()
+    restored.start()
+    copy = Client(restored, 'admin', ADMIN_PASSWORD)
 
-        def rows(target, query):
-            return cluster.sql(target, query)
-        customers = ("SELECT id, name, crm_owner, crm_library, active "
-            "FROM party_party ORDER BY id")
-        logs = ("SELECT id, customer, operation, from_owner, to_owner, "
-            "create_date FROM crm_pool_log ORDER BY id")
-        attachments = ("SELECT id, name, resource, file_id, create_date "
-            "FROM ir_attachment ORDER BY id")
-        source_customers = rows(server.name, customers)
-        copied_customers = rows(restored_name, customers)
-        # A snapshot: what was created before the dump is in it, the
-        # customers it holds are the source's, and what came later is not
-        copied_ids = {row[0] for row in copied_customers}
-        assert set(before) <= copied_ids
-        assert set(copied_customers) <= set(source_customers)
-        assert not set(created) <= copied_ids
-        # The pool's log of those customers (new customers are logged too)
-        assert rows(restored_name, logs) == [row
-            for row in rows(server.name, logs)
-            if row[1] is None or row[1] in copied_ids]
-        assert rows(restored_name, attachments) == rows(
-            server.name, attachments)
-        # The same through a server on the copy, attachment bytes included
-        assert copy.call('party.party', 'search_count', []) == len(
-            [row for row in copied_customers if row[4]])
-        read, = copy.call('ir.attachment', 'read', [attachment],
-            ['name', 'resource', 'data'])
-        assert (read['name'], read['resource']) == (
-            'contract.pdf', f'party.party,{customer}')
-        assert base64.b64decode(read['data']['base64']) == data
-        name, = copy.call('party.party', 'read', [customer], ['name'])
-        assert name['name'] == "Backed up"
-    finally:
-        restored.stop()
-        restored.drop()
-        shutil.rmtree(restored.workdir, ignore_errors=True)
+    def rows(target, query):
+        return cluster.sql(target, query)
+    customers = ("SELECT id, name, crm_owner, crm_library, active "
+        "FROM party_party ORDER BY id")
+    logs = ("SELECT id, customer, operation, from_owner, to_owner, "
+        "create_date FROM crm_pool_log ORDER BY id")
+    attachments = ("SELECT id, name, resource, file_id, create_date "
+        "FROM ir_attachment ORDER BY id")
+    source_customers = rows(server.name, customers)
+    copied_customers = rows(restored_name, customers)
+    # A snapshot: what was created before the dump is in it, the
+    # customers it holds are the source's, and what came later is not
+    copied_ids = {row[0] for row in copied_customers}
+    assert set(before) <= copied_ids
+    assert set(copied_customers) <= set(source_customers)
+    assert not set(created) <= copied_ids
+    # The pool's log of those customers (new customers are logged too)
+    assert rows(restored_name, logs) == [row
+        for row in rows(server.name, logs)
+        if row[1] is None or row[1] in copied_ids]
+    assert rows(restored_name, attachments) == rows(
+        server.name, attachments)
+    # The same through a server on the copy, attachment bytes included
+    assert copy.call('party.party', 'search_count', []) == len(
+        [row for row in copied_customers if row[4]])
+    read, = copy.call('ir.attachment', 'read', [attachment],
+        ['name', 'resource', 'data'])
+    assert (read['name'], read['resource']) == (
+        'contract.pdf', f'party.party,{customer}')
+    assert base64.b64decode(read['data']['base64']) == data
+    name, = copy.call('party.party', 'read', [customer], ['name'])
+    assert name['name'] == "Backed up"
 
 
 # ---------------------------------------------------------------------------
