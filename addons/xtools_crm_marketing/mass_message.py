@@ -25,7 +25,7 @@ from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Workflow, fields
 from trytond.model.exceptions import AccessError
 from trytond.pool import Pool, PoolMeta
-from trytond.pyson import Eval, If
+from trytond.pyson import Eval
 from trytond.sendmail import get_smtp_server, sendmail
 from trytond.tools.email_ import set_from_header
 from trytond.transaction import Transaction
@@ -294,8 +294,9 @@ class MassMessage(ButtonAccessMixin, Workflow, ModelSQL, ModelView):
     @classmethod
     def copy(cls, messages, default=None):
         default = default.copy() if default else {}
-        for name in ['logs', 'sent_date', 'sender', 'state']:
+        for name in ['logs', 'sent_date', 'sender']:
             default.setdefault(name, None)
+        default.setdefault('state', 'draft')
         return super().copy(messages, default=default)
 
     @classmethod

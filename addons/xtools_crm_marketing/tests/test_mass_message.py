@@ -166,3 +166,10 @@ class MassMessageTestCase(unittest.TestCase):
             Log.delete([log])
         with self.assertRaises(AccessError):
             MassMessage.delete([MassMessage(message.id)])
+
+        # Sent again as a new draft, without the log
+        with set_company(org.company), as_user(manager)[0], \
+                as_user(manager)[1]:
+            again, = MassMessage.copy([MassMessage(message.id)])
+            self.assertEqual((again.state, again.logs), ('draft', ()))
+            self.assertEqual(again.recipient_count, 2)
