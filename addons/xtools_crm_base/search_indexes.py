@@ -108,8 +108,13 @@ class Party(metaclass=PoolMeta):
             return super().search(domain, offset=offset, limit=limit,
                 order=order, count=count, query=query)
         with Transaction().set_context({CUSTOMERS_ONLY: flag}):
-            return super().search(domain, offset=offset, limit=limit,
+            result = super().search(domain, offset=offset, limit=limit,
                 order=order, count=count, query=query)
+        if count or query:
+            return result
+        # Records in the caller's context: read through them, a related
+        # party that is not a customer stays readable
+        return cls.browse([r.id for r in result])
 
     @classmethod
     def __setup__(cls):

@@ -174,6 +174,11 @@ class SearchIndexesTestCase(unittest.TestCase):
             self.assertEqual(
                 {c.customer for c in Contact.search(
                         [('name', 'ilike', '%明%')])}, {shanghai, pearl})
+            # The customers-only flag stays inside the search
+            found = Party.search([('crm_customer_type', '!=', None)])
+            self.assertTrue(found)
+            self.assertFalse(any(
+                    p._context.get('_crm_customers_only') for p in found))
 
     @with_transaction()
     def test_missing_extension_does_not_break_the_update(self):
