@@ -14,12 +14,19 @@ CHROMIUM_ARGS = [
     ]
 
 
+# The demo company's users sit in Shanghai. sao computes the dates of
+# PYSON (the workbench's "today", "this month") on the browser's clock
+# while the server dates deals in the company's timezone: a browser on UTC
+# would see another day than the company from 16:00 to 24:00 UTC.
+TIMEZONE = 'Asia/Shanghai'
+
+
 def new_page(playwright, profile_dir, locale='zh-CN'):
     """A page in a new headless Chromium with the user data dir
     `profile_dir`: (browser context, page). Close the context when done."""
     context = playwright.chromium.launch_persistent_context(
         str(profile_dir), executable_path=CHROMIUM, headless=True,
-        args=CHROMIUM_ARGS, locale=locale,
+        args=CHROMIUM_ARGS, locale=locale, timezone_id=TIMEZONE,
         viewport={'width': 1400, 'height': 900})
     page = context.pages[0] if context.pages else context.new_page()
     page.set_default_timeout(30_000)
