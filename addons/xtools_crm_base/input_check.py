@@ -246,6 +246,9 @@ class InputCheckMixin:
         elif field_type == 'time':
             if not _is_time_value(value, dt.time, dt.time.fromisoformat):
                 cls._crm_refuse('msg_input_not_time', name)
+        elif field_type == 'timedelta':
+            if not _is_duration(value):
+                cls._crm_refuse('msg_input_not_duration', name)
         elif field_type == 'selection':
             if isinstance(value, (dict, list, tuple, set)):
                 cls._crm_refuse('msg_input_not_choice', name)
@@ -284,6 +287,30 @@ def _is_time_value(value, type_, parse):
             return False
         return True
     return isinstance(value, type_)
+
+
+def _is_duration(value):
+    "What Tryton's TimeDelta field takes: a timedelta, seconds or 'h:m[:s]'"
+    if isinstance(value, dt.timedelta):
+        return True
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return math.isfinite(value) and abs(value) <= MAX_NUMBER
+    if isinstance(value, str):
+        # Tryton reads 'h:m' or 'h:m:s' (anything else ends in a traceback)
+        parts = value.split(':')
+        if len(parts) not in {2, 3}:
+            return False
+        hours, minutes, seconds = (parts + ['0'])[:3]
+        try:
+            seconds = float(seconds)
+            dt.timedelta(hours=int(hours), minutes=int(minutes),
+                seconds=seconds)
+        except (ValueError, OverflowError):
+            return False
+        return math.isfinite(seconds)
+    return False
 
 
 def _is_id(value):

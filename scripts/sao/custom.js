@@ -8,6 +8,24 @@
         Sao.set_title();
     });
 
+    // sao 8.0 evaluates PYSON Date() ("today" in domains and contexts) as
+    // the UTC date of the browser's local midnight: east of Greenwich,
+    // as in China, that is yesterday, all day long. The workbench's
+    // "today's tasks" listed yesterday's and "this month" stopped a day
+    // short. Today is the browser's own calendar date, as in Tryton's
+    // desktop client.
+    var pysonDate = Sao.PYSON.Date.eval_;
+    Sao.PYSON.Date.eval_ = function(value, context) {
+        var start = value.start;
+        if (start && (start.isDate || start.isDateTime)) {
+            return pysonDate(value, context);
+        }
+        var today = moment();
+        return pysonDate(jQuery.extend({}, value, {
+            start: Sao.Date(today.year(), today.month(), today.date())}),
+            context);
+    };
+
     // sao 8.0's board (the workbench's blocks) computes each action's
     // domain but never hands it to the block's screen, so every block
     // listed all the records the user may read ("hot customers" showed

@@ -146,6 +146,21 @@ class CrmOfficeTestCase(CrmViewChecksMixin, ModuleTestCase):
                 log.save()
 
     @with_transaction()
+    def test_work_log_duration_typed_badly(self):
+        "A duration that is not one is refused with a clear error"
+        WorkLog = Pool().get('crm.office.work.log')
+        company = create_company()
+        with set_company(company):
+            for bad in ['a\x07b', '1:2:3:4', '1:x', float('nan'), [1]]:
+                with self.subTest(bad=bad), self.assertRaisesRegex(
+                        ValidationError, "must be a duration"):
+                    WorkLog.create([{'content': "整理客户资料",
+                                'duration': bad}])
+            log, = WorkLog.create([{'content': "整理客户资料",
+                        'duration': '1:30'}])
+            self.assertEqual(log.duration, dt.timedelta(minutes=90))
+
+    @with_transaction()
     def test_training_dates(self):
         "A course cannot end before it starts"
         Training = Pool().get('crm.office.training')
