@@ -82,3 +82,28 @@ def test_role_lands_on_its_workbench(server, chromium, login):
                 COMPANY)
         page.screenshot(path=str(artifacts_dir() / f'workbench_{login}.png'))
     assert page.title().endswith('XToolsCRM')
+
+
+def test_today_is_the_users_calendar_date(server, chromium):
+    """The blocks' "today" (PYSON Date(): today's tasks, this month's
+    leaderboard) is the date on the user's clock. sao 8.0 by itself took
+    the UTC date of the browser's midnight: in Shanghai, yesterday."""
+    page = chromium()
+    page.set_default_timeout(WAIT)
+    with javascript_errors_reported(page):
+        sao_login(page, server, 'zhanghao', PASSWORD)
+        expect(page.locator('#tablist li.active')).to_contain_text(
+            "销售工作台", timeout=WAIT)
+        dates = page.evaluate("""() => {
+            const evaluate = pyson => new Sao.PYSON.Decoder({}).decode(
+                new Sao.PYSON.Encoder().encode(pyson));
+            const today = evaluate(new Sao.PYSON.Date());
+            const first = evaluate(new Sao.PYSON.Date(null, null, 1));
+            return [today.format('YYYY-MM-DD'), first.format('YYYY-MM-DD'),
+                moment().format('YYYY-MM-DD'),
+                moment().date(1).format('YYYY-MM-DD'),
+                Intl.DateTimeFormat().resolvedOptions().timeZone];
+        }""")
+    today, first, clock_today, clock_first, zone = dates
+    assert zone == 'Asia/Shanghai'
+    assert (today, first) == (clock_today, clock_first)
