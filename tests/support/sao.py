@@ -177,13 +177,24 @@ def rows(widget, text):
 
 def choose(page, widget_field, value):
     """Pick `value` for a many2one as a user does: the search button of the
-    field, then the row in the search dialog, then 确定"""
-    widget_field.locator('xpath=..').get_by_role(
-        'button', name='搜索记录').click()
-    search = dialog(page, '搜索')
-    search.locator('.treeview tbody td').get_by_text(
-        value, exact=True).click()
-    close_dialog(search, '确定')
+    field, then the row in the search dialog, then 确定. A new record's
+    late redraw (its defaults arriving on a busy machine) can wipe the
+    choice: the user sees the field empty and picks again."""
+    for attempt in range(3):
+        page.wait_for_load_state('networkidle')
+        widget_field.locator('xpath=..').get_by_role(
+            'button', name='搜索记录').click()
+        search = dialog(page, '搜索')
+        search.locator('.treeview tbody td').get_by_text(
+            value, exact=True).click()
+        close_dialog(search, '确定')
+        page.wait_for_load_state('networkidle')
+        try:
+            expect(widget_field).to_have_value(value, timeout=10_000)
+            return
+        except AssertionError:
+            if widget_field.input_value():
+                raise
     expect(widget_field).to_have_value(value, timeout=WAIT)
 
 
