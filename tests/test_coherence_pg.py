@@ -43,7 +43,6 @@ import os
 import signal
 import tempfile
 import time
-from pathlib import Path
 
 import pytest
 
@@ -56,13 +55,6 @@ DEMO_PASSWORD = 'feida2026'  # demo/demo_data.py
 
 pytestmark = pytest.mark.skipif(
     not pg_available(), reason=f"no PostgreSQL answers at {PG_URI}")
-
-
-def save_log(server, name):
-    if os.environ.get('XTOOLS_ARTIFACTS') and server.log.exists():
-        target = Path(os.environ['XTOOLS_ARTIFACTS'])
-        target.mkdir(parents=True, exist_ok=True)
-        (target / name).write_bytes(server.log.read_bytes())
 
 
 @pytest.fixture(scope='module')
@@ -89,8 +81,8 @@ def servers():
         for server in [one, two]:
             server.stop()
         one.drop()
-        save_log(one, 'coherence_server_one.log')
-        save_log(two, 'coherence_server_two.log')
+        one.save_log('coherence_server_one.log')
+        two.save_log('coherence_server_two.log')
 
 
 def sql(server, query, params=None):

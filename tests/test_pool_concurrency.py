@@ -23,12 +23,11 @@ answers. The database is created and dropped here.
 import collections
 import os
 import tempfile
-from pathlib import Path
 
 import pytest
 
 from support.postgres import (
-    ADMIN_PASSWORD, PG_URI, Client, Server, at_once, pg_available)
+    ADMIN_PASSWORD, PG_URI, Client, Server, at_once, pg_available, served)
 
 PASSWORD = 'Claim-Race-2026!'
 
@@ -38,21 +37,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture(scope='module')
 def server():
-    workdir = tempfile.mkdtemp(prefix='xtools-pool-concurrency-')
-    server = Server(f'xtools_pool_conc_{os.getpid()}', workdir)
-    server.write_config()
-    try:
-        server.create()
-        server.start()
+    with served(Server, f'xtools_pool_conc_{os.getpid()}',
+            'pool_concurrency') as server:
         yield server
-    finally:
-        server.stop()
-        server.drop()
-        if os.environ.get('XTOOLS_ARTIFACTS') and server.log.exists():
-            target = Path(os.environ['XTOOLS_ARTIFACTS'])
-            target.mkdir(parents=True, exist_ok=True)
-            (target / 'pool_concurrency_server.log').write_bytes(
-                server.log.read_bytes())
 
 
 @pytest.fixture(scope='module')

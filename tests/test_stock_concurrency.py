@@ -12,14 +12,12 @@ XTOOLS_PG_URI names the PostgreSQL server; the test is skipped when none
 answers.
 """
 import os
-import tempfile
-from pathlib import Path
 
 import pytest
 
 from support.postgres import (
     ADMIN_PASSWORD, PG_URI, Client, RPCError, Server, at_once, maintenance,
-    pg_available)
+    pg_available, served)
 
 PASSWORD = 'Keeper-Race-2026!'
 
@@ -46,21 +44,9 @@ class StockServer(Server):
 
 @pytest.fixture(scope='module')
 def server():
-    workdir = tempfile.mkdtemp(prefix='xtools-stock-concurrency-')
-    server = StockServer(f'xtools_stock_conc_{os.getpid()}', workdir)
-    server.write_config()
-    try:
-        server.create()
-        server.start()
+    with served(StockServer, f'xtools_stock_conc_{os.getpid()}',
+            'stock_concurrency') as server:
         yield server
-    finally:
-        server.stop()
-        server.drop()
-        if os.environ.get('XTOOLS_ARTIFACTS') and server.log.exists():
-            target = Path(os.environ['XTOOLS_ARTIFACTS'])
-            target.mkdir(parents=True, exist_ok=True)
-            (target / 'stock_concurrency_server.log').write_bytes(
-                server.log.read_bytes())
 
 
 @pytest.fixture(scope='module')

@@ -16,10 +16,12 @@ server (default postgresql://postgres@127.0.0.1:5432/); tests skip when
 pg_available() is false.
 """
 import base64
+import contextlib
 import json
 import os
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.error
@@ -214,6 +216,31 @@ class Server:
     def drop(self):
         with maintenance() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+    def save_log(self, file_name):
+        "Keep the server's log in $XTOOLS_ARTIFACTS as file_name"
+        if os.environ.get('XTOOLS_ARTIFACTS') and self.log.exists():
+            target = Path(os.environ['XTOOLS_ARTIFACTS'])
+            target.mkdir(parents=True, exist_ok=True)
+            (target / file_name).write_bytes(self.log.read_bytes())
+
+
+@contextlib.contextmanager
+def served(server_class, name, label):
+    """A server of server_class on a new database `name`, started, in a
+    work directory of its own; stopped, its database dropped and its log
+    kept as <label>_server.log afterwards"""
+    workdir = tempfile.mkdtemp(prefix=f'xtools-{label}-')
+    server = server_class(name, workdir)
+    server.write_config()
+    try:
+        server.create()
+        server.start()
+        yield server
+    finally:
+        server.stop()
+        server.drop()
+        server.save_log(f'{label}_server.log')
 
 
 def at_once(calls):
