@@ -11,18 +11,13 @@ from sql.functions import DateTrunc
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
-from trytond.transaction import Transaction
 
 from .reporting import (
-    currency_withs, filter_dates, filter_owner, filter_timestamps, join_rate,
-    report_company, round_amount, to_company_currency, visible)
+    context_period, currency_withs, filter_dates, filter_owner,
+    filter_timestamps, join_rate, report_company, round_amount,
+    to_company_currency, visible)
 
 OPEN_OPPORTUNITY_STATES = ['lead', 'opportunity']
-
-
-def context_period():
-    period = Transaction().context.get('period')
-    return period if period in {'year', 'month', 'day'} else 'month'
 
 
 class Shipments(ModelSQL, ModelView):

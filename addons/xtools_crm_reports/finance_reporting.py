@@ -11,13 +11,12 @@ from sql.functions import DateTrunc
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
-from trytond.transaction import Transaction
 
 from xtools_crm_sales.deal import APPROVED_STATES
 
 from .reporting import (
-    currency_withs, filter_dates, filter_owner, join_rate, report_company,
-    round_amount, to_company_currency, visible)
+    context_period, currency_withs, filter_dates, filter_owner, join_rate,
+    report_company, round_amount, to_company_currency, visible)
 
 
 class Receivable(ModelSQL, ModelView):
@@ -127,11 +126,6 @@ class Payments(ModelSQL, ModelView):
             ('date', 'ASC'), ('salesperson', 'ASC'), ('id', 'ASC')]
 
     @classmethod
-    def _period(cls):
-        period = Transaction().context.get('period')
-        return period if period in {'year', 'month', 'day'} else 'month'
-
-    @classmethod
     def table_query(cls):
         pool = Pool()
         Receipt = pool.get('crm.deal.receipt')
@@ -148,7 +142,7 @@ class Payments(ModelSQL, ModelView):
         from_item = join_rate(
             from_item, company_rates, company.currency, receipt.date)
         date = cls.date.sql_cast(
-            DateTrunc(cls._period(), receipt.date)).as_('date')
+            DateTrunc(context_period(), receipt.date)).as_('date')
         amount = to_company_currency(receipt.amount, sale.currency,
             company.currency, rates, company_rates)
         return from_item.select(

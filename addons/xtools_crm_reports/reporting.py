@@ -231,6 +231,13 @@ def filter_owner(column):
     return where
 
 
+def context_period():
+    """The context's period of a report's rows: year, month or day (no
+    quarter: SQLite's date_trunc of Tryton knows none)"""
+    period = Transaction().context.get('period')
+    return period if period in {'year', 'month', 'day'} else 'month'
+
+
 def filter_dates(column):
     "The condition of the context's period on a date column"
     context = Transaction().context

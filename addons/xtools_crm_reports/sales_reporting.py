@@ -13,9 +13,8 @@ from sql.functions import DateTrunc
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
-from trytond.transaction import Transaction
 
-from .reporting import round_amount
+from .reporting import context_period, round_amount
 from .sales_lines import SalesLines
 
 
@@ -95,9 +94,7 @@ class PeriodMixin:
 
     @classmethod
     def _period(cls):
-        period = Transaction().context.get('period')
-        # (no quarter: SQLite's date_trunc of Tryton knows none)
-        return period if period in {'year', 'month', 'day'} else 'month'
+        return context_period()
 
     @classmethod
     def _column_date(cls, tables):
