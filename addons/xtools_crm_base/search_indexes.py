@@ -19,14 +19,29 @@ Char field searches: COALESCE(column, '') for a column that is not
 required, wrapped in unaccent when the field searches unaccented and the
 database has an immutable unaccent. similarity_index builds that
 expression from the field.
+
+2-character fragments ('%明珠%', how Chinese names are searched): pg_trgm
+extracts no trigram from them, so PostgreSQL scans. For customer and CRM
+contact names the module also indexes the name with every character
+doubled (pair_index: 上海明珠 → 上上海海明明珠珠, GIN gin_trgm_ops), and
+their `domain_name` adds, beside Tryton's own ILIKE which stays and
+decides, the same search on the doubled name ('%明明珠珠%': the trigrams
+明明珠 and 明珠珠, which occur in a doubled name exactly where 明珠 occurs
+in the name). It is a necessary condition of the ILIKE (doubling commutes
+with the per-character case folding of ILIKE), so the customers found are
+the same; only PostgreSQL with pg_trgm gets it (SQLite and a server
+without pg_trgm search as before: a scan).
 """
 import logging
+import re
 
 from sql import Column
 from sql.conditionals import Coalesce
+from sql.functions import Function
+from sql.operators import ILike
 
 from trytond import backend
-from trytond.model import Index
+from trytond.model import Index, fields
 from trytond.pool import PoolMeta
 from trytond.transaction import Transaction
 
@@ -35,15 +50,75 @@ logger = logging.getLogger(__name__)
 TRIGRAM_EXTENSION = 'pg_trgm'
 
 
-def similarity_index(Model, table, name):
-    "An index serving (name, 'ilike', '%…%') on Model as Char searches it"
+class RegexpReplace(Function):
+    __slots__ = ()
+    _function = 'REGEXP_REPLACE'
+
+
+def doubled(expression):
+    "expression (text) with every character doubled, in SQL (immutable)"
+    return RegexpReplace(expression, '(.)', '\\1\\1', 'g')
+
+
+def searched_column(Model, table, name):
+    """The expression Tryton's Char field searches with ilike, as an index
+    expression (Index.Unaccent: unaccent only where it is indexable)"""
     field = getattr(Model, name)
     column = Column(table, name)
     if not field.required:
         column = Coalesce(column, '')
     if getattr(field, 'search_unaccented', False):
         column = Index.Unaccent(column)
-    return Index(table, (column, Index.Similarity()))
+    return column
+
+
+def similarity_index(Model, table, name):
+    "An index serving (name, 'ilike', '%…%') on Model as Char searches it"
+    return Index(table,
+        (searched_column(Model, table, name), Index.Similarity()))
+
+
+def pair_index(Model, table, name):
+    """A trigram index of name with every character doubled: serves the
+    2-character fragments that pair_clause adds (PostgreSQL with pg_trgm
+    only, see has_pair_index)"""
+    return Index(table,
+        (doubled(searched_column(Model, table, name)), Index.Similarity()))
+
+
+def has_trigram():
+    "Whether the database has pg_trgm (Tryton caches it per process)"
+    if backend.name != 'postgresql':
+        return False
+    return Transaction().database.has_extension(TRIGRAM_EXTENSION)
+
+
+# '%' then two characters that are not wildcards or the escape, then '%'
+TWO_CHARACTERS = re.compile(r'%([^%_\\]{2})%', re.DOTALL)
+
+
+def pair_clause(Model, domain, tables):
+    """Tryton's SQL for the Char field clause domain on Model, with, for
+    an ilike of a 2-character fragment on PostgreSQL with pg_trgm, the
+    same search on the doubled column ANDed: the pair index serves it,
+    Tryton's own ILIKE still decides which rows match"""
+    name, operator, value = domain[:3]
+    field = Model._fields[name]
+    # The field's SQL without the domain_<name> hook that called us
+    expression = fields.Field.convert_domain.__wrapped__(
+        field, domain, tables, Model)
+    if (operator != 'ilike' or not isinstance(value, str)
+            or not TWO_CHARACTERS.fullmatch(value)
+            or not has_trigram()):
+        return expression
+    column = field._domain_column(operator, field.sql_column(tables, Model))
+    pattern = field._domain_value(operator, value)
+    if isinstance(pattern, str):
+        pattern = ''.join(c + c for c in pattern)
+    else:
+        # unaccent(value): unaccent may change the length, double after
+        pattern = doubled(pattern)
+    return expression & ILike(doubled(column), pattern, escape='\\')
 
 
 def create_trigram_extension():
@@ -135,6 +210,19 @@ class Party(metaclass=PoolMeta):
         create_trigram_extension()
         super().__register__(module)
 
+    @classmethod
+    def __setup_indexes__(cls):
+        super().__setup_indexes__()
+        # Called before Tryton creates the indexes; without pg_trgm the
+        # pair index would be a useless b-tree
+        if has_trigram():
+            cls._sql_indexes.add(pair_index(cls, cls.__table__(), 'name'))
+
+    @classmethod
+    def domain_name(cls, domain, tables):
+        "2-character fragments served by the pair index"
+        return pair_clause(cls, domain, tables)
+
 
 class ContactMechanism(metaclass=PoolMeta):
     __name__ = 'party.contact_mechanism'
@@ -161,6 +249,17 @@ class Contact(metaclass=PoolMeta):
         cls._sql_indexes.update({
                 similarity_index(cls, t, name)
                 for name in ('name', 'mobile', 'phone')})
+
+    @classmethod
+    def __setup_indexes__(cls):
+        super().__setup_indexes__()
+        if has_trigram():
+            cls._sql_indexes.add(pair_index(cls, cls.__table__(), 'name'))
+
+    @classmethod
+    def domain_name(cls, domain, tables):
+        "2-character fragments served by the pair index"
+        return pair_clause(cls, domain, tables)
 
 
 # The tables a customer import fills

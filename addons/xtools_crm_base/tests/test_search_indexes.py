@@ -3,6 +3,7 @@ searches they are for, and the searches still find the right customers
 (SQLite and PostgreSQL; the trigram checks on PostgreSQL only)."""
 import re
 import unittest
+from unittest.mock import patch
 
 from trytond import backend
 from trytond.modules.company.tests import create_company, set_company
@@ -55,6 +56,49 @@ def create_customers():
                 ["王明", "李明珠", "张伟"],
                 ['13801380000', '13912345678', '13701380111'])])
     return customers
+
+
+# Names whose 1-, 2- and 3+-character fragments the searches below must
+# find exactly as Tryton's plain ILIKE does (ASCII and CJK only: Python's
+# lower() and the database's agree on them)
+NAMES = [
+    "上海明珠科技有限公司", "明珠贸易商行", "珠明电子", "明 珠", "明明珠珠",
+    "明珠", "华信物流有限公司", "ABC Trading 12", "abc trading", "Ab12 Ltd",
+    "A_B%C 公司", "100% 纯净水", "aab", "xAaY", "b1 明A", "x\\y 公司",
+    ]
+FRAGMENTS = [
+    '%明珠%', '%珠明%', '%明%', '%珠%', '%明珠科%', '%上海明珠%', '%ab%',
+    '%AB%', '%Ab%', '%aa%', '%AA%', '%12%', '%b1%', '%1 %', '% 公%',
+    '%明a%', '%明A%', '%_B%', '%\\_B%', '%\\%%', '%0%', '%0%%',
+    '%明_%', '%a%a%', '明珠%', '%%', '%\\\\y%', '%y 公%', '%物流%',
+    ]
+
+
+def like(text, pattern):
+    "text ILIKE pattern (escape backslash), in Python"
+    regex, characters = '', iter(pattern)
+    for character in characters:
+        if character == '\\':
+            regex += re.escape(next(characters, ''))
+        elif character == '%':
+            regex += '.*'
+        elif character == '_':
+            regex += '.'
+        else:
+            regex += re.escape(character)
+    return bool(re.fullmatch(regex, text, re.IGNORECASE | re.DOTALL))
+
+
+def plan_of(Model, domain):
+    "PostgreSQL's plan of Model.search(domain), scans forbidden"
+    cursor = Transaction().connection.cursor()
+    # Tiny tables: forbid the scan so that only a usable index is used
+    cursor.execute('SET LOCAL enable_seqscan = off')
+    sql, params = tuple(Model.search(domain, query=True))
+    cursor.execute('EXPLAIN ' + sql, params)
+    plan = '\n'.join(r for r, in cursor)
+    cursor.execute('SET LOCAL enable_seqscan = on')
+    return plan
 
 
 class RequiresCustomerTestCase(unittest.TestCase):
@@ -196,3 +240,74 @@ class SearchIndexesTestCase(unittest.TestCase):
         # The transaction goes on
         cursor.execute('SELECT COUNT(*) FROM party_party')
         self.assertIsNotNone(cursor.fetchone())
+
+    @with_transaction()
+    def test_short_fragments_find_the_same(self):
+        "1-, 2- and 3+-character fragments find what the plain ILIKE finds"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Contact = pool.get('crm.contact')
+        company = create_company()
+        with set_company(company):
+            customers = Party.create([{
+                        'name': name, 'crm_customer_type': 'enterprise',
+                        'crm_owner': 1} for name in NAMES])
+            Contact.create([{'customer': customers[0].id, 'name': name}
+                    for name in NAMES])
+            parties = Party.search([])
+            contacts = Contact.search([])
+            for pattern in FRAGMENTS:
+                for Model, records, domain in [
+                        (Party, parties, [('name', 'ilike', pattern)]),
+                        (Contact, contacts, [('name', 'ilike', pattern)]),
+                        (Party, parties, [('rec_name', 'ilike', pattern)]),
+                        (Party, parties,
+                            [('crm_contacts.name', 'ilike', pattern)]),
+                        ]:
+                    with self.subTest(pattern=pattern, domain=domain):
+                        found = set(Model.search(domain))
+                        # As before: without the doubled-name clause
+                        with patch.object(
+                                search_indexes, 'has_trigram',
+                                lambda: False):
+                            before = set(Model.search(domain))
+                        self.assertEqual(found, before)
+                        if domain[0][0] == 'name':
+                            self.assertEqual(found, {
+                                    r for r in records
+                                    if like(r.name, pattern)})
+            self.assertEqual(
+                {p.name for p in Party.search([('name', 'ilike', '%明珠%')])},
+                {"上海明珠科技有限公司", "明珠贸易商行", "明明珠珠", "明珠"})
+            self.assertEqual(
+                {p.name for p in Party.search([('name', 'ilike', '%aa%')])},
+                {"aab", "xAaY"})
+
+    @with_transaction()
+    def test_two_characters_use_the_pair_index(self):
+        "PostgreSQL: '%明珠%' on customer and contact names uses an index"
+        if backend.name != 'postgresql' or not server_has_trigram():
+            self.skipTest("trigram indexes are PostgreSQL's")
+        pool = Pool()
+        Party = pool.get('party.party')
+        Contact = pool.get('crm.contact')
+        for table, column in [
+                ('party_party', "coalesce(name, ''::character varying)"),
+                ('crm_contact', 'name'),
+                ]:
+            with self.subTest(table=table):
+                self.assertTrue(any(
+                        'using gin' in d and 'gin_trgm_ops' in d
+                        and f'regexp_replace(({column})' in d
+                        for d in index_definitions(table)),
+                    index_definitions(table))
+        for Model in [Party, Contact]:
+            with self.subTest(model=Model.__name__):
+                plan = plan_of(Model, [('name', 'ilike', '%明珠%')])
+                self.assertRegex(plan, r'Index Cond: .*regexp_replace')
+                # Tryton's own ILIKE still decides
+                self.assertRegex(plan, r"~~\* '%明珠%'")
+        # The search bar's name arm too
+        self.assertRegex(
+            plan_of(Party, [('rec_name', 'ilike', '%明珠%')]),
+            r'Index Cond: .*regexp_replace')
