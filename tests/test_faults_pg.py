@@ -199,7 +199,7 @@ def waiting_on_lock(cluster, server, like):
 
 def test_worker_killed_in_the_middle_of_an_import(stack, world):
     cluster, server = stack
-    rows = 3000
+    rows = 10_000  # the size issue 19 names
     importer = login(server, 'staff_0')
     run_wizard(importer, 'crm.customer.import', [
             ('start', {}),
