@@ -9,6 +9,10 @@ customer list's first page as sao asks it for each search: search (limit
 60, party.party's order), search_count up to 6,000 when the page is full,
 read of the list's fields. See bench/README.md.
 
+--plain also times the 2-character searches as Tryton alone would run
+them (without the doubled-name clause of search_indexes.py), in the same
+run.
+
     .venv/bin/python bench/bench_search.py --backend postgresql
     .venv/bin/python bench/bench_search.py --backend sqlite --customers 5000
 """
@@ -49,6 +53,23 @@ SEARCHES = {
         ('crm_contacts.mobile', 'ilike', '%0138%')),
     }
 
+# The searches of 2 characters, which the doubled-name clause serves
+TWO_CHARACTERS = {'name2', 'name2_rare', 'bar', 'contact'}
+PLAIN = '/plain'
+
+
+def clause_of(search):
+    "(clause, context manager) of a search key"
+    import contextlib
+    from unittest.mock import patch
+
+    from xtools_crm_base import search_indexes
+    name, plain, _ = search.partition(PLAIN)
+    if plain:
+        return SEARCHES[name][1], patch.object(
+            search_indexes, 'has_trigram', lambda: False)
+    return SEARCHES[name][1], contextlib.nullcontext()
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
@@ -63,6 +84,9 @@ def parse_args(argv=None):
         help="repeatable; default: all")
     parser.add_argument('--pg-uri', default=benchdb.pg_uri_default())
     parser.add_argument('--explain', action='store_true')
+    parser.add_argument('--plain', action='store_true',
+        help="also time the 2-character searches without the doubled-name "
+        "clause (Tryton's plain ILIKE)")
     parser.add_argument('--json', metavar='FILE')
     parser.add_argument('--keep', action='store_true')
     parser.add_argument('--reuse', metavar='NAME',
@@ -70,6 +94,9 @@ def parse_args(argv=None):
     parser.add_argument('--workdir')
     args = parser.parse_args(argv)
     args.searches = args.search or list(SEARCHES)
+    if args.plain:
+        args.searches += [s + PLAIN for s in args.searches
+            if s in TWO_CHARACTERS]
     args.cold = 0
     return args
 
@@ -190,16 +217,17 @@ def measure(args, dbname, users):
     for _ in range(1):  # warm-up
         for search in args.searches:
             for role in roles:
+                clause, plain = clause_of(search)
                 with bp.request(dbname, users[role]['id'],
-                        users[role]['check_access']):
-                    found[role, search] = page(SEARCHES[search][1])[1]
+                        users[role]['check_access']), plain:
+                    found[role, search] = page(clause)[1]
     for _ in range(args.repeat):
         for search in args.searches:
             for role in roles:
+                clause, plain = clause_of(search)
                 with bp.request(dbname, users[role]['id'],
-                        users[role]['check_access']):
-                    samples[role, search].append(
-                        page(SEARCHES[search][1])[0])
+                        users[role]['check_access']), plain:
+                    samples[role, search].append(page(clause)[0])
     return {search: {role: {
                 'found': found[role, search],
                 **summary(samples[role, search])}
@@ -212,10 +240,11 @@ def explain(dbname, users, searches):
     out = []
     for search in searches:
         for role in ['staff', 'baseline']:
+            clause, plain = clause_of(search)
             with bp.request(dbname, users[role]['id'],
-                    users[role]['check_access']):
+                    users[role]['check_access']), plain:
                 Party = Pool().get('party.party')
-                query = Party.search([bp.DOMAIN, SEARCHES[search][1]],
+                query = Party.search([bp.DOMAIN, clause],
                     0, bp.LIMIT, bp.ORDER, query=True)
                 sql, params = tuple(query)
                 out.append(f"\n### {search}, {role}\n")
@@ -230,7 +259,7 @@ def report(result):
     rows = []
     for search, by_role in result['timings'].items():
         base = by_role['baseline']['median_ms']
-        row = [search, SEARCHES[search][1][2],
+        row = [search, clause_of(search)[0][2],
             by_role['baseline']['found'], ms(base)]
         for role in bp.ROLES:
             median = by_role[role]['median_ms']
@@ -243,7 +272,9 @@ def report(result):
             + bp.ROLES + [f'<{GOAL_MS} ms'],
             rows, align=['l', 'l'] + ['r'] * (2 + len(bp.ROLES) + 1)))
     lines.append('\n'.join(f"- {k}: {v[0]} {v[1]!r}"
-            for k, v in SEARCHES.items() if k in result['timings']))
+            for k, v in SEARCHES.items() if k in result['timings'])
+        + (f"\n- …{PLAIN}: the same without the doubled-name clause"
+            if any(PLAIN in k for k in result['timings']) else ''))
     return '\n'.join(lines)
 
 

@@ -22,7 +22,8 @@ expression from the field.
 
 2-character fragments ('%明珠%', how Chinese names are searched): pg_trgm
 extracts no trigram from them, so PostgreSQL scans. For customer and CRM
-contact names the module also indexes the name with every character
+contact names and contact mechanisms (which the search bar searches with
+the same fragment) the module also indexes the value with every character
 doubled (pair_index: 上海明珠 → 上上海海明明珠珠, GIN gin_trgm_ops), and
 their `domain_name` adds, beside Tryton's own ILIKE which stays and
 decides, the same search on the doubled name ('%明明珠珠%': the trigrams
@@ -31,18 +32,26 @@ in the name). It is a necessary condition of the ILIKE (doubling commutes
 with the per-character case folding of ILIKE), so the customers found are
 the same; only PostgreSQL with pg_trgm gets it (SQLite and a server
 without pg_trgm search as before: a scan).
+
+The search bar (party's rec_name: code, identifiers, name and contact
+mechanisms ORed) becomes, on PostgreSQL with pg_trgm, one
+`id IN (SELECT … UNION SELECT …)` of the same arms (union_of_arms): each
+arm is answered by its own index, where the OR of a column and of
+One2Many subqueries made PostgreSQL filter every party with hashed
+subplans.
 """
 import logging
 import re
 
-from sql import Column
+from sql import Column, Union
 from sql.conditionals import Coalesce
 from sql.functions import Function
 from sql.operators import ILike
 
 from trytond import backend
 from trytond.model import Index, fields
-from trytond.pool import PoolMeta
+from trytond.model.modelsql import convert_from
+from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
 logger = logging.getLogger(__name__)
@@ -114,11 +123,68 @@ def pair_clause(Model, domain, tables):
     column = field._domain_column(operator, field.sql_column(tables, Model))
     pattern = field._domain_value(operator, value)
     if isinstance(pattern, str):
-        pattern = ''.join(c + c for c in pattern)
+        pattern = ''.join(c if c == '%' else c + c for c in pattern)
     else:
         # unaccent(value): unaccent may change the length, double after
         pattern = doubled(pattern)
     return expression & ILike(doubled(column), pattern, escape='\\')
+
+
+def own_ids(Model, clause):
+    """SELECT id FROM Model WHERE clause, Model's record rules left to the
+    search that contains it"""
+    table = Model.__table__()
+    tables, expression = Model.search_domain(
+        [clause], tables={None: (table, None)})
+    return convert_from(None, tables).select(table.id, where=expression)
+
+
+def related_ids(Model, clause):
+    """The Model ids of the One2Many clause ('lines.field', …), selected as
+    Tryton's One2Many.convert_domain does for a small target (its rules
+    and filter, no active test): SELECT origin FROM target WHERE …"""
+    Rule = Pool().get('ir.rule')
+    name, _, target_name = clause[0].partition('.')
+    field = Model._fields[name]
+    Target = field.get_target()
+    target = Target.__table__()
+    target_tables = {None: (target, None)}
+    origin = getattr(Target, field.field).sql_column(target_tables, Target)
+    target_domain = [(target_name,) + tuple(clause[1:])]
+    rule_domain = Rule.domain_get(Target.__name__, mode='read')
+    if rule_domain:
+        target_domain = [target_domain, rule_domain]
+    if field.filter:
+        target_domain = [target_domain, field.filter]
+    target_tables, expression = Target.search_domain(
+        target_domain, tables=target_tables)
+    return convert_from(None, target_tables).select(origin, where=expression)
+
+
+def union_of_arms(Model, domain):
+    """['OR', clause, …] of Model's stored fields and One2Many subfields
+    as [('id', 'in', SELECT … UNION SELECT …)], or domain unchanged when
+    it is not one (or not on PostgreSQL with pg_trgm)"""
+    if (not isinstance(domain, list) or len(domain) < 3
+            or domain[0] != 'OR' or not has_trigram()
+            or Transaction().context.get('_datetime')):
+        return domain
+    selects = []
+    for clause in domain[1:]:
+        if (not isinstance(clause, tuple) or len(clause) != 3
+                or clause[1] not in {'ilike', 'like'}):
+            return domain
+        name, dot, _ = clause[0].partition('.')
+        field = Model._fields.get(name)
+        if not dot and field is not None and field.sql_type() is not None:
+            selects.append(own_ids(Model, clause))
+        elif (dot and isinstance(field, fields.One2Many)
+                and field.get_target()._fields[field.field]._type
+                == 'many2one'):
+            selects.append(related_ids(Model, clause))
+        else:
+            return domain
+    return [('id', 'in', Union(*selects))]
 
 
 def create_trigram_extension():
@@ -223,6 +289,11 @@ class Party(metaclass=PoolMeta):
         "2-character fragments served by the pair index"
         return pair_clause(cls, domain, tables)
 
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        "The search bar's arms as a UNION, each served by its index"
+        return union_of_arms(cls, super().search_rec_name(name, clause))
+
 
 class ContactMechanism(metaclass=PoolMeta):
     __name__ = 'party.contact_mechanism'
@@ -237,6 +308,27 @@ class ContactMechanism(metaclass=PoolMeta):
                 similarity_index(cls, t, 'value'),
                 similarity_index(cls, t, 'value_compact'),
                 })
+
+    @classmethod
+    def __setup_indexes__(cls):
+        super().__setup_indexes__()
+        # The search bar searches them with the customer name's fragment
+        if has_trigram():
+            t = cls.__table__()
+            cls._sql_indexes.update({
+                    pair_index(cls, t, 'value'),
+                    pair_index(cls, t, 'value_compact'),
+                    })
+
+    @classmethod
+    def domain_value(cls, domain, tables):
+        "2-character fragments served by the pair index"
+        return pair_clause(cls, domain, tables)
+
+    @classmethod
+    def domain_value_compact(cls, domain, tables):
+        "2-character fragments served by the pair index"
+        return pair_clause(cls, domain, tables)
 
 
 class Contact(metaclass=PoolMeta):

@@ -307,7 +307,20 @@ class SearchIndexesTestCase(unittest.TestCase):
                 self.assertRegex(plan, r'Index Cond: .*regexp_replace')
                 # Tryton's own ILIKE still decides
                 self.assertRegex(plan, r"~~\* '%明珠%'")
-        # The search bar's name arm too
-        self.assertRegex(
-            plan_of(Party, [('rec_name', 'ilike', '%明珠%')]),
-            r'Index Cond: .*regexp_replace')
+
+    @with_transaction()
+    def test_search_bar_arms_use_their_indexes(self):
+        "PostgreSQL: the search bar's arms are a UNION, each one indexed"
+        if backend.name != 'postgresql' or not server_has_trigram():
+            self.skipTest("trigram indexes are PostgreSQL's")
+        Party = Pool().get('party.party')
+        for fragment in ['%明珠%', '%明珠科%']:
+            with self.subTest(fragment=fragment):
+                plan = plan_of(Party, [('rec_name', 'ilike', fragment)])
+                # Name and mechanisms by their trigram indexes
+                self.assertRegex(plan,
+                    r'Index Cond: .*coalesce\(party_party\.name|'
+                    r'Index Cond: .*COALESCE\(.*name')
+                self.assertRegex(plan, r'Index Cond: .*value')
+                # Not every party filtered through hashed subplans
+                self.assertNotIn('SubPlan', plan)
