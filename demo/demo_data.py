@@ -96,6 +96,7 @@ LOGINS = [
     _user("售后工程师", "何建国", 'hejianguo', 'staff', "客户部",
         ['repair']),
     _user("产品经理", "马永刚", 'mayonggang', 'manager', "商品部", ['product']),
+    _user("市场专员", "林晓", 'linxiao', 'staff', "市场部", ['marketing']),
     ]
 
 # One well-known customer per sales team, owned by a staff member of the

@@ -48,6 +48,8 @@ def load(config):
     pipeline.update(load_stock(config))
     pipeline.update(load_reports(config))
     pipeline.update(load_work(config))
+    pipeline.update(load_marketing(config))
+    pipeline.update(load_office(config))
     set_admin_language(config, zh_cn)
     return {
         'company': company.rec_name,
@@ -61,10 +63,7 @@ def load(config):
 
 def load_sales(config):
     "Opportunities, a project, a quote and deals, with xtools_crm_sales"
-    Module = Model.get('ir.module', config=config)
-    if not Module.find([
-                ('name', '=', 'xtools_crm_sales'),
-                ('state', '=', 'activated')]):
+    if not activated(config, 'xtools_crm_sales'):
         return {}
     try:
         from . import demo_deals, demo_sales
@@ -78,10 +77,7 @@ def load_sales(config):
 
 def load_service(config):
     "Services, complaints, QA and repair tickets, with xtools_crm_service"
-    Module = Model.get('ir.module', config=config)
-    if not Module.find([
-                ('name', '=', 'xtools_crm_service'),
-                ('state', '=', 'activated')]):
+    if not activated(config, 'xtools_crm_service'):
         return {}
     try:
         from . import demo_service
@@ -99,12 +95,37 @@ def load_work(config):
     return demo_work.load_work(config)
 
 
+def load_marketing(config):
+    "Campaigns, their effect and a mass e-mail, with xtools_crm_marketing"
+    if not activated(config, 'xtools_crm_marketing'):
+        return {}
+    try:
+        from . import demo_marketing
+    except ImportError:
+        import demo_marketing
+    return demo_marketing.load_marketing(config)
+
+
+def load_office(config):
+    "Approvals, work logs, a document and a training, with xtools_crm_office"
+    if not activated(config, 'xtools_crm_office'):
+        return {}
+    try:
+        from . import demo_office
+    except ImportError:
+        import demo_office
+    return demo_office.load_office(config)
+
+
+def activated(config, name):
+    Module = Model.get('ir.module', config=config)
+    return bool(Module.find([
+                ('name', '=', name), ('state', '=', 'activated')]))
+
+
 def load_stock(config):
     "Warehouses, stock, purchases and shipping, with xtools_crm_stock"
-    Module = Model.get('ir.module', config=config)
-    if not Module.find([
-                ('name', '=', 'xtools_crm_stock'),
-                ('state', '=', 'activated')]):
+    if not activated(config, 'xtools_crm_stock'):
         return {}
     try:
         from . import demo_stock
@@ -115,10 +136,7 @@ def load_stock(config):
 
 def load_reports(config):
     "Past orders, targets and report permissions, with xtools_crm_reports"
-    Module = Model.get('ir.module', config=config)
-    if not Module.find([
-                ('name', '=', 'xtools_crm_reports'),
-                ('state', '=', 'activated')]):
+    if not activated(config, 'xtools_crm_reports'):
         return {}
     try:
         from . import demo_reports

@@ -372,6 +372,108 @@ def test_office(demo):
     assert (log.author.login, log.state) == ('zhanghao', 'sent')
 
 
+def activated(config, name):
+    from proteus import Model
+    Module = Model.get('ir.module', config=config)
+    return bool(Module.find([
+                ('name', '=', name), ('state', '=', 'activated')]))
+
+
+def test_marketing_desk(demo):
+    """林晓 of 市场部 finds the three campaigns; the fair shows what it
+    brought (leads, customers, an approved deal and its amount) and its
+    cost; its thank-you e-mail went out with a send log, skipping the
+    contact who unsubscribed"""
+    from proteus import Model
+    if not activated(demo, 'xtools_crm_marketing'):
+        pytest.skip("xtools_crm_marketing is not activated")
+    import demo_marketing
+    marketing = as_user(demo_marketing.MARKETER)
+    Campaign = Model.get('marketing.campaign', config=marketing)
+    campaigns = {c.name: c for c in Campaign.find([])}
+    assert set(campaigns) == {c[0] for c in demo_marketing.CAMPAIGNS}
+    assert len({c.crm_type.id for c in campaigns.values()}) == 3
+    fair = campaigns[demo_marketing.FAIR]
+    assert fair.crm_end_date < demo_work_today() < campaigns[
+        "人体工学座椅品鉴会"].crm_start_date
+    assert fair.crm_actual_leads == 1
+    assert fair.crm_actual_customers == len(demo_marketing.LEADS)
+    assert fair.crm_actual_deals == 1
+    assert fair.crm_actual_amount > 0
+    assert 0 < fair.crm_actual_cost <= fair.crm_budget
+    assert {m.kind for m in fair.crm_materials} == {'ad', 'printed', 'gift'}
+    linked = Model.get('marketing.campaign', config=demo)(fair.id)
+    assert len(linked.crm_customers) == (
+        len(demo_marketing.AUDIENCE[demo_marketing.FAIR])
+        + len(demo_marketing.LEADS))
+    # The other campaigns brought nothing yet
+    assert all(not c.crm_actual_deals for c in campaigns.values()
+        if c != fair)
+
+    MassMessage = Model.get('crm.mass.message', config=marketing)
+    mailing, = MassMessage.find([])
+    assert (mailing.state, mailing.sender.login, mailing.campaign) == (
+        'done', demo_marketing.MARKETER, fair)
+    assert (mailing.sent_count, mailing.skipped_count,
+        mailing.failed_count) == (2, 1, 0)
+    skipped, = [log for log in mailing.logs if log.state == 'skipped']
+    assert (skipped.contact.name, skipped.reason) == (
+        demo_marketing.UNSUBSCRIBED[0], 'unsubscribed')
+    Unsubscribe = Model.get('crm.marketing.unsubscribe', config=marketing)
+    stop, = Unsubscribe.find([])
+    assert stop.contact == skipped.contact
+    # A salesperson reads the campaigns (to attribute his deals)
+    Campaign = Model.get('marketing.campaign', config=as_user('zhanghao'))
+    assert len(Campaign.find([])) == len(demo_marketing.CAMPAIGNS)
+
+
+def demo_work_today():
+    import demo_work
+    return demo_work._today()
+
+
+def test_office_desk(demo):
+    """The boss has 张浩's expense claim waiting for him (its manager has
+    approved it); 赵雪's leave is approved; the work logs, the document
+    shared with 销售一部 and the customers' training are there for whom
+    they concern"""
+    from proteus import Model
+    if not activated(demo, 'xtools_crm_office'):
+        pytest.skip("xtools_crm_office is not activated")
+    import demo_office
+    Approval = Model.get('crm.office.approval', config=as_user(
+            'wangtianhong'))
+    waiting, = Approval.find([
+            ('state', '=', 'submitted'), ('step', '=', 'boss')])
+    assert waiting.kind == 'expense'
+    assert waiting.requester.login == demo_office.EXPENSE[0]
+    assert waiting.manager_approved_by.login == 'chenzhiming'
+    assert waiting.amount > Model.get(
+        'crm.configuration', config=demo)(1).office_boss_amount
+    Approval = Model.get('crm.office.approval', config=as_user('zhaoxue'))
+    leave, = Approval.find([])
+    assert (leave.kind, leave.state) == ('leave', 'approved')
+    assert leave.start_date > demo_work_today()
+    # 张浩's colleague sees neither his claim nor his work logs
+    WorkLog = Model.get('crm.office.work.log', config=as_user('zhaoxue'))
+    assert WorkLog.find([]) == []
+    WorkLog = Model.get('crm.office.work.log', config=as_user('chenzhiming'))
+    assert {log.author.login for log in WorkLog.find([])} == {'zhanghao'}
+    # The team's document and its file: 销售一部 reads it, others do not
+    Document = Model.get('crm.office.document', config=as_user('zhaoxue'))
+    document, = Document.find([])
+    assert document.name == demo_office.DOCUMENT[1]
+    assert [f.name for f in document.files] == [demo_office.DOCUMENT[5][0]]
+    Document = Model.get('crm.office.document', config=as_user('wujunjie'))
+    assert Document.find([]) == []
+    Training = Model.get('crm.office.training', config=as_user('zhanghao'))
+    training, = Training.find([])
+    assert training.trainer.login == demo_office.TRAINING[4]
+    assert sorted((a.customer.name, a.attended)
+        for a in training.attendees) == sorted(
+        (name, attended) for name, _, attended in demo_office.TRAINING[5])
+
+
 def test_first_login_lands_on_menu(demo):
     from proteus import Model
     Item = Model.get('ir.module.config_wizard.item', config=demo)
