@@ -217,9 +217,7 @@ def loopback_mail(config):
             yield sink
         finally:
             for key, value in saved.items():
-                if value is None:
-                    tryton_config.remove_option('email', key)
-                else:
+                if value is not None:
                     tryton_config.set('email', key, value)
 
 
