@@ -80,7 +80,8 @@ def parse_args(argv=None):
     parser.add_argument('--customers', type=int, default=100_000)
     parser.add_argument('--users', type=int, default=200)
     parser.add_argument('--repeat', type=int, default=5)
-    parser.add_argument('--search', action='append', choices=list(SEARCHES),
+    parser.add_argument('--search', action='append',
+        choices=list(SEARCHES) + sorted(s + PLAIN for s in TWO_CHARACTERS),
         help="repeatable; default: all")
     parser.add_argument('--pg-uri', default=benchdb.pg_uri_default())
     parser.add_argument('--explain', action='store_true')
@@ -96,7 +97,7 @@ def parse_args(argv=None):
     args.searches = args.search or list(SEARCHES)
     if args.plain:
         args.searches += [s + PLAIN for s in args.searches
-            if s in TWO_CHARACTERS]
+            if s in TWO_CHARACTERS and s + PLAIN not in args.searches]
     args.cold = 0
     return args
 
