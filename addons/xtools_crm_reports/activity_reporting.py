@@ -13,9 +13,9 @@ from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 
 from .reporting import (
-    context_period, currency_withs, filter_dates, filter_owner,
-    filter_timestamps, join_rate, report_company, round_amount,
-    to_company_currency, visible)
+    company_currency_column, context_period, filter_dates, filter_owner,
+    filter_timestamps, in_company_currency, report_company, round_amount,
+    visible)
 
 OPEN_OPPORTUNITY_STATES = ['lead', 'opportunity']
 
@@ -44,34 +44,26 @@ class Shipments(ModelSQL, ModelView):
         Move = pool.get('stock.move')
         Line = pool.get('sale.line')
         Sale = pool.get('sale.sale')
-        Company = pool.get('company.company')
         move = Move.__table__()
         line = Line.__table__()
         sale = Sale.__table__()
-        company = Company.__table__()
-        rates, company_rates = currency_withs(), currency_withs()
         from_item = (move
             .join(line, condition=(
                     move.origin.like('sale.line,%')
                     & (Move.origin.sql_id(move.origin, Move) == line.id)))
-            .join(sale, condition=line.sale == sale.id)
-            .join(company, condition=sale.company == company.id))
+            .join(sale, condition=line.sale == sale.id))
         date = move.effective_date
-        from_item = join_rate(from_item, rates, sale.currency, date)
-        from_item = join_rate(
-            from_item, company_rates, company.currency, date)
         period = cls.date.sql_cast(
             DateTrunc(context_period(), date)).as_('date')
-        amount = to_company_currency(
-            move.quantity * line.unit_price, sale.currency, company.currency,
-            rates, company_rates)
+        amount = in_company_currency(
+            move.quantity * line.unit_price, sale.currency, date)
         return from_item.select(
             Min(move.id).as_('id'),
             period,
             sale.crm_owner.as_('salesperson'),
             Count(sale.id, distinct=True).as_('deals'),
             Sum(move.quantity).as_('quantity'),
-            company.currency.as_('currency'),
+            company_currency_column().as_('currency'),
             round_amount(cls.amount, Coalesce(Sum(amount), 0)).as_(
                 'amount'),
             where=(move.state == 'done')
@@ -79,8 +71,7 @@ class Shipments(ModelSQL, ModelView):
             & filter_dates(date)
             & filter_owner(sale.crm_owner)
             & visible('stock.move', move.id),
-            group_by=[period, sale.crm_owner, company.currency],
-            with_=[rates, company_rates])
+            group_by=[period, sale.crm_owner])
 
 
 class Funnel(ModelSQL, ModelView):
@@ -109,21 +100,13 @@ class Funnel(ModelSQL, ModelView):
         pool = Pool()
         Opportunity = pool.get('sale.opportunity')
         Stage = pool.get('crm.opportunity.stage')
-        Company = pool.get('company.company')
         opportunity = Opportunity.__table__()
         stage = Stage.__table__()
-        company = Company.__table__()
-        rates, company_rates = currency_withs(), currency_withs()
-        from_item = (opportunity
-            .join(stage, condition=opportunity.crm_stage == stage.id)
-            .join(company, condition=opportunity.company == company.id))
-        date = opportunity.start_date
-        from_item = join_rate(from_item, rates, opportunity.currency, date)
-        from_item = join_rate(
-            from_item, company_rates, company.currency, date)
-        amount = to_company_currency(
+        from_item = opportunity.join(
+            stage, condition=opportunity.crm_stage == stage.id)
+        amount = in_company_currency(
             Coalesce(opportunity.amount, 0), opportunity.currency,
-            company.currency, rates, company_rates)
+            opportunity.start_date)
         Party = pool.get('party.party')
         party = Party.__table__()
         owner = party.select(party.id, where=filter_owner(party.crm_owner))
@@ -132,7 +115,7 @@ class Funnel(ModelSQL, ModelView):
             stage.id.as_('stage'),
             stage.sequence.as_('sequence'),
             Count(opportunity.id).as_('opportunities'),
-            company.currency.as_('currency'),
+            company_currency_column().as_('currency'),
             round_amount(cls.amount, Coalesce(Sum(amount), 0)).as_(
                 'amount'),
             round_amount(cls.weighted_amount, Coalesce(Sum(
@@ -144,8 +127,7 @@ class Funnel(ModelSQL, ModelView):
             & filter_dates(opportunity.start_date)
             & opportunity.party.in_(owner)
             & visible('sale.opportunity', opportunity.id),
-            group_by=[stage.id, stage.sequence, company.currency],
-            with_=[rates, company_rates])
+            group_by=[stage.id, stage.sequence])
 
     def get_rec_name(self, name):
         return self.stage.rec_name if self.stage else ''

@@ -259,7 +259,7 @@ class CommissionReport(SalesLines, ModelSQL, ModelView):
         product_rate = ProductRate.__table__()
         own = Department.__table__()
         year = report_year()
-        lines, withs = cls.lines(with_dates=False)
+        lines, withs = cls.lines(with_dates=False, with_cost=True)
         # A management agent's team: the department and its sub-departments
         team = own.select(own.id,
             where=(own.id == agent.department)

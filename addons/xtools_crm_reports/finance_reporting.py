@@ -15,8 +15,8 @@ from trytond.pool import Pool
 from xtools_crm_sales.deal import APPROVED_STATES
 
 from .reporting import (
-    context_period, currency_withs, filter_dates, filter_owner, join_rate,
-    report_company, round_amount, to_company_currency, visible)
+    company_currency_column, context_period, filter_dates, filter_owner,
+    in_company_currency, report_company, round_amount, visible)
 
 
 class Receivable(ModelSQL, ModelView):
@@ -48,12 +48,10 @@ class Receivable(ModelSQL, ModelView):
         Sale = pool.get('sale.sale')
         Receipt = pool.get('crm.deal.receipt')
         Plan = pool.get('crm.payment.plan')
-        Company = pool.get('company.company')
         Date = pool.get('ir.date')
         sale = Sale.__table__()
         receipt = Receipt.__table__()
         plan = Plan.__table__()
-        company = Company.__table__()
         received = receipt.select(
             receipt.deal.as_('deal'), Sum(receipt.amount).as_('amount'),
             group_by=[receipt.deal])
@@ -72,20 +70,14 @@ class Receivable(ModelSQL, ModelView):
                 where=(plan.due_date < Date.today())
                 & (plan.state != 'paid'),
                 group_by=[plan.deal]))
-        rates, company_rates = currency_withs(), currency_withs()
         from_item = (sale
-            .join(company, condition=sale.company == company.id)
             .join(received, type_='LEFT',
                 condition=received.deal == sale.id)
             .join(overdue, type_='LEFT', condition=overdue.deal == sale.id))
-        from_item = join_rate(from_item, rates, sale.currency, sale.sale_date)
-        from_item = join_rate(
-            from_item, company_rates, company.currency, sale.sale_date)
 
         def convert(amount):
-            return round_amount(cls.amount, to_company_currency(
-                    amount, sale.currency, company.currency,
-                    rates, company_rates))
+            return round_amount(cls.amount, in_company_currency(
+                    amount, sale.currency, sale.sale_date))
         total = Coalesce(sale.total_amount_cache, 0)
         got = Coalesce(received.amount, 0)
         return from_item.select(
@@ -94,7 +86,7 @@ class Receivable(ModelSQL, ModelView):
             sale.sale_date.as_('date'),
             sale.party.as_('customer'),
             sale.crm_owner.as_('salesperson'),
-            company.currency.as_('currency'),
+            company_currency_column().as_('currency'),
             convert(total).as_('amount'),
             convert(got).as_('received'),
             convert(total - got).as_('receivable'),
@@ -104,8 +96,7 @@ class Receivable(ModelSQL, ModelView):
             & (sale.company == (report_company() or -1))
             & filter_dates(sale.sale_date)
             & filter_owner(sale.crm_owner)
-            & visible('sale.sale', sale.id),
-            with_=[rates, company_rates])
+            & visible('sale.sale', sale.id))
 
 
 class Payments(ModelSQL, ModelView):
@@ -130,26 +121,18 @@ class Payments(ModelSQL, ModelView):
         pool = Pool()
         Receipt = pool.get('crm.deal.receipt')
         Sale = pool.get('sale.sale')
-        Company = pool.get('company.company')
         receipt = Receipt.__table__()
         sale = Sale.__table__()
-        company = Company.__table__()
-        rates, company_rates = currency_withs(), currency_withs()
-        from_item = (receipt
-            .join(sale, condition=receipt.deal == sale.id)
-            .join(company, condition=sale.company == company.id))
-        from_item = join_rate(from_item, rates, sale.currency, receipt.date)
-        from_item = join_rate(
-            from_item, company_rates, company.currency, receipt.date)
+        from_item = receipt.join(sale, condition=receipt.deal == sale.id)
         date = cls.date.sql_cast(
             DateTrunc(context_period(), receipt.date)).as_('date')
-        amount = to_company_currency(receipt.amount, sale.currency,
-            company.currency, rates, company_rates)
+        amount = in_company_currency(
+            receipt.amount, sale.currency, receipt.date)
         return from_item.select(
             Min(receipt.id).as_('id'),
             date,
             receipt.owner.as_('salesperson'),
-            company.currency.as_('currency'),
+            company_currency_column().as_('currency'),
             Count(receipt.id).as_('receipts'),
             round_amount(cls.amount, Coalesce(Sum(amount), 0)).as_(
                 'amount'),
@@ -157,5 +140,4 @@ class Payments(ModelSQL, ModelView):
             & filter_dates(receipt.date)
             & filter_owner(receipt.owner)
             & visible('crm.deal.receipt', receipt.id),
-            group_by=[date, receipt.owner, company.currency],
-            with_=[rates, company_rates])
+            group_by=[date, receipt.owner])

@@ -18,6 +18,7 @@ from .sales_reporting import SalesReportMixin
 
 class MarginMixin(SalesReportMixin):
     __slots__ = ()
+    _with_cost = True
 
     cost = Monetary("Cost", currency='currency', digits='currency')
     margin = Monetary("Gross Margin", currency='currency', digits='currency')

@@ -29,7 +29,7 @@ SQL that must run on SQLite and PostgreSQL alike:
 """
 import datetime as dt
 
-from sql import Cast, Literal, Null, With
+from sql import Cast, Literal
 from sql.conditionals import Case, Coalesce
 from sql.functions import Round
 
@@ -62,28 +62,43 @@ def report_company():
     return context_company()
 
 
-def currency_withs():
-    "The With of the currency rates, as Tryton's sale reporting uses them"
-    Currency = Pool().get('currency.currency')
-    return With(query=Currency.currency_rate_sql())
+def company_currency():
+    "The currency (id) of the report's company, None without a company"
+    Company = Pool().get('company.company')
+    company = report_company()
+    return Company(company).currency.id if company is not None else None
 
 
-def join_rate(from_item, rates, currency, date):
-    """from_item left-joined to the rate of currency on date (the rate
-    table is a With of currency_rate_sql)"""
-    return from_item.join(rates, type_='LEFT',
-        condition=(rates.currency == currency)
-        & (rates.start_date <= date)
-        & ((rates.end_date == Null) | (rates.end_date > date)))
+def rate_on(currency, date):
+    """The scalar subquery of the rate of currency on date: the last rate
+    from before or on date, as Tryton's currency_rate_sql gives it (rates
+    are unique per currency and date); NULL without one"""
+    Rate = Pool().get('currency.currency.rate')
+    rate = Rate.__table__()
+    return rate.select(rate.rate,
+        where=(rate.currency == currency) & (rate.date <= date),
+        order_by=[rate.date.desc], limit=1)
 
 
-def to_company_currency(amount, currency, company_currency, rate, company_rate):
-    """amount in the company's currency: as is in the company's currency,
-    else through both rates of the day (Tryton's rates are per unit of the
-    company's reference); NULL when a rate is missing"""
+def in_company_currency(amount, currency, date):
+    """amount (in currency, of date) in the currency of the report's
+    company (every report reads one company): as is in that currency, else
+    through both rates of the day (Tryton's rates are per unit of the
+    company's reference); NULL when a rate is missing.
+
+    The rates are scalar subqueries of the other-currency branch only:
+    both backends evaluate a CASE lazily, so the deals in the company's
+    currency (nearly all of them) cost no rate look-up and the report joins
+    neither the company nor a rate table."""
+    company = company_currency()
     return Case(
-        (currency == company_currency, amount),
-        else_=amount * company_rate.rate / rate.rate)
+        (currency == company, amount),
+        else_=amount * rate_on(company, date) / rate_on(currency, date))
+
+
+def company_currency_column():
+    "The report company's currency as a column of a report's rows"
+    return Literal(company_currency())
 
 
 def day_start(date):

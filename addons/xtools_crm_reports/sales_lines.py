@@ -29,8 +29,8 @@ from trytond.pool import Pool
 from xtools_crm_sales.deal import APPROVED_STATES
 
 from .reporting import (
-    currency_withs, filter_dates, filter_owner, join_rate, report_company,
-    to_company_currency, visible)
+    company_currency_column, filter_dates, filter_owner, in_company_currency,
+    report_company, visible)
 
 # Returns that count: confirmed (goods on their way back), received, closed
 RETURN_STATES = ['processing', 'done', 'closed']
@@ -42,42 +42,29 @@ class SalesLines:
     __slots__ = ()
 
     @classmethod
-    def lines(cls, with_dates=True):
+    def lines(cls, with_dates=True, with_cost=False):
         """(query, withs): one row per deal line and per return line, with
-        id, date, company, salesperson, department, customer, deal,
-        deal_type, product, quantity, amount, cost (company currency)"""
+        id, date, company, currency (the company's), salesperson,
+        department, customer, deal, deal_type, product, quantity, amount
+        (company currency), is_return, and with_cost the cost (company
+        currency).
+
+        Only the margin reports need the cost: it is what makes the query
+        heavy (the shipped moves of every line, the cost prices), so the
+        other reports leave it out."""
         pool = Pool()
-        Company = pool.get('company.company')
         User = pool.get('res.user')
         CostPrice = pool.get('product.cost_price')
         parts = cls._parts(with_dates)
         union = Union(*parts, all_=True) if len(parts) > 1 else parts[0]
-        company = Company.__table__()
         user = User.__table__()
-        cost_price = CostPrice.__table__()
-        rates = currency_withs()
-        company_rates = currency_withs()
-        from_item = union.join(
-            company, condition=union.company == company.id)
-        from_item = join_rate(from_item, rates, union.currency, union.date)
-        from_item = join_rate(
-            from_item, company_rates, company.currency, union.date)
-        from_item = from_item.join(user, type_='LEFT',
+        from_item = union.join(user, type_='LEFT',
             condition=union.salesperson == user.id)
-        from_item = from_item.join(cost_price, type_='LEFT',
-            condition=(cost_price.product == union.product)
-            & (cost_price.company == union.company))
-        shipped = cls._shipped_costs()
-        from_item = from_item.join(shipped, type_='LEFT',
-            condition=shipped.sale_line == union.sale_line)
-        amount = to_company_currency(
-            union.amount, union.currency, company.currency,
-            rates, company_rates)
-        query = from_item.select(
+        columns = [
             union.id.as_('id'),
             union.date.as_('date'),
             union.company.as_('company'),
-            company.currency.as_('currency'),
+            company_currency_column().as_('currency'),
             union.salesperson.as_('salesperson'),
             user.crm_department.as_('department'),
             union.customer.as_('customer'),
@@ -85,10 +72,21 @@ class SalesLines:
             union.deal_type.as_('deal_type'),
             union.product.as_('product'),
             union.quantity.as_('quantity'),
-            amount.as_('amount'),
-            cls._cost(union, shipped, cost_price.cost_price).as_('cost'),
-            union.is_return.as_('is_return'))
-        return query, [rates, company_rates]
+            in_company_currency(
+                union.amount, union.currency, union.date).as_('amount'),
+            union.is_return.as_('is_return'),
+            ]
+        if with_cost:
+            cost_price = CostPrice.__table__()
+            from_item = from_item.join(cost_price, type_='LEFT',
+                condition=(cost_price.product == union.product)
+                & (cost_price.company == union.company))
+            shipped = cls._shipped_costs()
+            from_item = from_item.join(shipped, type_='LEFT',
+                condition=shipped.sale_line == union.sale_line)
+            columns.append(
+                cls._cost(union, shipped, cost_price.cost_price).as_('cost'))
+        return from_item.select(*columns), []
 
     @classmethod
     def _shipped_costs(cls):

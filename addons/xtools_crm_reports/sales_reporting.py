@@ -33,10 +33,12 @@ class SalesReportMixin(SalesLines):
         "Net Sales", currency='currency', digits='currency',
         help="Sales less returns.")
     deals = fields.Integer("Deals")
+    # Whether the report sums the cost of the lines (only the margins do)
+    _with_cost = False
 
     @classmethod
     def table_query(cls):
-        lines, withs = cls.lines()
+        lines, withs = cls.lines(with_cost=cls._with_cost)
         from_item, tables = cls._joins(lines)
         return from_item.select(*cls._columns(tables),
             where=cls._where(tables),

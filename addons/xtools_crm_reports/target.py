@@ -28,8 +28,8 @@ from xtools_crm_base.visibility import user_visibility
 
 from .exceptions import TargetError, TargetLockedError
 from .reporting import (
-    currency_withs, filter_owner, join_rate, report_company, round_amount,
-    to_company_currency, visible)
+    filter_owner, in_company_currency, report_company, round_amount,
+    visible)
 from .sales_lines import SalesLines
 from .yoy_reporting import month_key
 
@@ -265,7 +265,7 @@ class TargetProgress(SalesLines, ModelSQL, ModelView):
             sales_key,
             Sum(lines.amount).as_('amount'),
             group_by=[lines.salesperson, sales_key])
-        receipts = cls._receipts(withs)
+        receipts = cls._receipts()
         key = target.year * 12 + target.month - 1
         team = department.select(department.id,
             where=(department.id == target.department)
@@ -319,29 +319,21 @@ class TargetProgress(SalesLines, ModelSQL, ModelView):
             with_=withs)
 
     @classmethod
-    def _receipts(cls, withs):
+    def _receipts(cls):
         "Receipts per owner and month, in the company's currency"
         pool = Pool()
         Receipt = pool.get('crm.deal.receipt')
         Sale = pool.get('sale.sale')
-        Company = pool.get('company.company')
         receipt = Receipt.__table__()
         sale = Sale.__table__()
-        company = Company.__table__()
-        rates, company_rates = currency_withs(), currency_withs()
-        withs.extend([rates, company_rates])
-        from_item = (receipt
-            .join(sale, condition=receipt.deal == sale.id)
-            .join(company, condition=sale.company == company.id))
-        from_item = join_rate(from_item, rates, sale.currency, receipt.date)
-        from_item = join_rate(
-            from_item, company_rates, company.currency, receipt.date)
+        from_item = receipt.join(sale, condition=receipt.deal == sale.id)
         key = month_key(receipt.date).as_('key')
         return from_item.select(
             receipt.owner.as_('user'),
             key,
-            Sum(to_company_currency(receipt.amount, sale.currency,
-                    company.currency, rates, company_rates)).as_('amount'),
+            Sum(in_company_currency(
+                    receipt.amount, sale.currency, receipt.date)
+                ).as_('amount'),
             where=(sale.company == (report_company() or -1))
             & filter_owner(receipt.owner)
             & visible('crm.deal.receipt', receipt.id),

@@ -18,8 +18,8 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .reporting import (
-    currency_withs, day_start, filter_owner, join_rate, report_company,
-    round_amount, to_company_currency, visible)
+    company_currency_column, day_start, filter_owner, in_company_currency,
+    report_company, round_amount, visible)
 from .sales_lines import SalesLines
 
 
@@ -61,12 +61,6 @@ class MonthRowMixin:
             (months.key - year * 12 + 1).as_('id'),
             (months.key - year * 12 + 1).as_('month'),
             ]
-
-    @classmethod
-    def _company_currency(cls):
-        Company = Pool().get('company.company')
-        company = report_company()
-        return Company(company).currency.id if company is not None else None
 
     def get_date(self, name):
         return dt.date(report_year(), self.month, 1)
@@ -129,7 +123,7 @@ class SalesYoY(MonthRowMixin, SalesLines, ModelSQL, ModelView):
                 else_=Literal(None))
         return from_item.select(
             *cls._month_columns(months),
-            Literal(cls._company_currency()).as_('currency'),
+            company_currency_column().as_('currency'),
             amount(current).as_('net'),
             amount(last_year).as_('net_last_year'),
             ratio(current, last_year).as_('yoy'),
@@ -176,7 +170,7 @@ class AnnualOverview(MonthRowMixin, SalesLines, ModelSQL, ModelView):
                     else_=Literal(None)).as_('deal'),
                 lines.amount.as_('net'), zero.as_('receipts'),
                 where=(lines.date >= start) & (lines.date <= end)),
-            cls._receipts(start, end, withs),
+            cls._receipts(start, end),
             cls._new_customers(start, end),
             cls._activities(start, end),
             ]
@@ -186,7 +180,7 @@ class AnnualOverview(MonthRowMixin, SalesLines, ModelSQL, ModelView):
             condition=union.key == months.key)
         return from_item.select(
             *cls._month_columns(months),
-            Literal(cls._company_currency()).as_('currency'),
+            company_currency_column().as_('currency'),
             Coalesce(Sum(union.new_customers), 0).as_('new_customers'),
             Coalesce(Sum(union.activities), 0).as_('activities'),
             Count(union.deal, distinct=True).as_('deals'),
@@ -197,30 +191,20 @@ class AnnualOverview(MonthRowMixin, SalesLines, ModelSQL, ModelView):
             with_=withs)
 
     @classmethod
-    def _receipts(cls, start, end, withs):
+    def _receipts(cls, start, end):
         pool = Pool()
         Receipt = pool.get('crm.deal.receipt')
         Sale = pool.get('sale.sale')
-        Company = pool.get('company.company')
         receipt = Receipt.__table__()
         sale = Sale.__table__()
-        company = Company.__table__()
-        # Rates of their own: each With is joined once per query
-        rates, company_rates = currency_withs(), currency_withs()
-        withs.extend([rates, company_rates])
-        from_item = (receipt
-            .join(sale, condition=receipt.deal == sale.id)
-            .join(company, condition=sale.company == company.id))
-        from_item = join_rate(from_item, rates, sale.currency, receipt.date)
-        from_item = join_rate(
-            from_item, company_rates, company.currency, receipt.date)
+        from_item = receipt.join(sale, condition=receipt.deal == sale.id)
         zero = Literal(0)
         return from_item.select(
             month_key(receipt.date).as_('key'),
             zero.as_('new_customers'), zero.as_('activities'),
             Literal(None).as_('deal'), zero.as_('net'),
-            to_company_currency(receipt.amount, sale.currency,
-                company.currency, rates, company_rates).as_('receipts'),
+            in_company_currency(
+                receipt.amount, sale.currency, receipt.date).as_('receipts'),
             where=(receipt.date >= start) & (receipt.date <= end)
             & (sale.company == (report_company() or -1))
             & filter_owner(receipt.owner)
