@@ -13,6 +13,11 @@ manager of a department with sub-departments, with the record rules on:
   SELECT month, salesperson, SUM(quantity × unit price), COUNT(DISTINCT
   deal) … GROUP BY month, salesperson on the same deals (for the manager:
   the customers of the department's people, as the rules say);
+- summary page: the same report's first page, as sao asks for a list
+  (search with limit 1,000, read of those rows), against the same GROUP BY
+  of every row; it shows the report without Tryton's own cost of making
+  thousands of records (ModelStorage.browse checks its whole id list
+  once per record: quadratic, 5–10 s at 7,000 rows);
 - yoy: crm.reporting.sales.yoy of the last year (12 rows), against the
   monthly sums of the same two years by one GROUP BY;
 - months: crm.reporting.sales.period, net sales by month over the three
@@ -29,6 +34,8 @@ and for the manager. See bench/README.md.
     .venv/bin/python bench/bench_reports.py                  # full size
     .venv/bin/python bench/bench_reports.py --quick          # 20,000 lines
     .venv/bin/python bench/bench_reports.py --backend sqlite --lines 50000
+    .venv/bin/python bench/bench_reports.py --keep      # then --reuse NAME
+    .venv/bin/python bench/bench_reports.py --reuse NAME --explain
 """
 import argparse
 import datetime as dt
@@ -56,8 +63,10 @@ YOY_FIELDS = ['month', 'net', 'net_last_year', 'yoy', 'net_previous_month',
     'mom']
 MONTH_FIELDS = ['date', 'deals', 'sales', 'returns', 'net', 'currency']
 TRYTON_MONTH_FIELDS = ['date', 'number', 'revenue', 'currency']
+PAGE = 1000   # sao's list page (Sao.config.limit)
 REPORTS = {
     'summary': "hand-written SQL",
+    'summary page': "hand-written SQL",
     'yoy': "hand-written SQL",
     'months': "plain Tryton (sale.reporting.main.time_series)",
     }
@@ -78,7 +87,15 @@ def parse_args(argv=None):
         help="a quick size: 20,000 lines, 2,000 customers, 3 repeats")
     parser.add_argument('--pg-uri', default=benchdb.pg_uri_default())
     parser.add_argument('--json', metavar='FILE')
-    parser.add_argument('--keep', action='store_true')
+    parser.add_argument('--keep', action='store_true',
+        help="keep the database (its name and directory are printed)")
+    parser.add_argument('--reuse', metavar='NAME',
+        help="time an existing database made by a --keep run (with "
+        "--backend, and --workdir for SQLite)")
+    parser.add_argument('--workdir', help="the directory of --reuse SQLite")
+    parser.add_argument('--explain', action='store_true',
+        help="print the plan of the heaviest statement of each report "
+        "and baseline, per user")
     args = parser.parse_args(argv)
     if args.quick:
         args.lines, args.customers, args.repeat = 20_000, 2_000, 3
@@ -96,6 +113,11 @@ def build(args, database):
     steps = {}
     steps['activate_s'] = database.create([MODULE])
     Pool(database.name).init()
+    if database.reuse:
+        with Transaction().start(database.name, 0, readonly=True):
+            Line = Pool().get('sale.line')
+            steps['lines'] = Line.search([], count=True)
+        return steps
     with Transaction().start(database.name, 0):
         seconds, org = timed(organisation.build_organisation, args.users)
         steps['organisation_s'] = seconds
@@ -271,11 +293,12 @@ def report_context(company):
         }
 
 
-def run_report(model, fields_names):
-    "search + read of every row, as sao does for a whole list"
+def run_report(model, fields_names, limit=None):
+    """search + read of every row (limit: of the first limit rows, as sao
+    asks for a list's first page)"""
     from trytond.pool import Pool
     Model = Pool().get(model)
-    records = Model.search([])
+    records = Model.search([], limit=limit)
     return Model.read([r.id for r in records], fields_names)
 
 
@@ -363,6 +386,10 @@ def measure(database, args):
             lambda: run_report(
                 'crm.reporting.sales.summary', SUMMARY_FIELDS),
             lambda role: hand_summary(owners[role], context)),
+        'summary page': (
+            lambda: run_report(
+                'crm.reporting.sales.summary', SUMMARY_FIELDS, PAGE),
+            lambda role: hand_summary(owners[role], context)),
         'yoy': (
             lambda: run_report('crm.reporting.sales.yoy', YOY_FIELDS),
             lambda role: hand_yoy(owners[role], context)),
@@ -425,6 +452,13 @@ def measure(database, args):
     rows = {}
     for role in users:
         rows[(role, 'summary')] = len(checks[(role, 'summary', 'report')])
+        rows[(role, 'summary page')] = len(
+            checks[(role, 'summary page', 'report')])
+        # The first page: rows of the whole list, the same figures
+        whole = {r['id']: r for r in checks[(role, 'summary', 'report')]}
+        page = checks[(role, 'summary page', 'report')]
+        assert len(page) == min(PAGE, len(whole)), role
+        assert all(whole[r['id']] == r for r in page), role
         rows[(role, 'yoy')] = len(checks[(role, 'yoy', 'report')])
         rows[(role, 'months')] = len(checks[(role, 'months', 'report')])
     return users, samples, rows
@@ -451,14 +485,66 @@ def _same_sums(got, expected):
         abs(got[k] - expected[k]) < 0.05 for k in got)
 
 
+def explain_reports(database):
+    """The plan of the heaviest SQL statement of each report and of its
+    baseline, per user, run once warm (EXPLAIN ANALYZE on PostgreSQL)"""
+    from benchlib.sqltrace import SQLTrace, explain
+    from trytond.pool import Pool
+    from trytond.transaction import Transaction
+    with Transaction().start(database.name, 0, readonly=True):
+        users = pick_users()
+        company, = Pool().get('company.company').search([])
+        owners = {role: owners_of(uid) for role, uid in users.items()}
+    context = report_context(company.id)
+    runs = {
+        'summary': lambda role: run_report(
+            'crm.reporting.sales.summary', SUMMARY_FIELDS),
+        'summary sql': lambda role: hand_summary(owners[role], context),
+        'yoy': lambda role: run_report('crm.reporting.sales.yoy', YOY_FIELDS),
+        'yoy sql': lambda role: hand_yoy(owners[role], context),
+        }
+    out = []
+    for role, user in users.items():
+        for name, run in runs.items():
+            transaction = Transaction().start(
+                database.name, 0, readonly=True)
+            try:
+                with transaction.set_user(user), transaction.set_context(
+                        context, _check_access=True):
+                    run(role)
+                    with SQLTrace() as trace:
+                        run(role)
+                    statements = sorted(
+                        trace.statements, key=lambda s: -s[2])
+                    out.append(f"\n### {role} {name}: "
+                        f"{len(statements)} statements, "
+                        f"{trace.seconds * 1000:.0f} ms in SQL; "
+                        + ', '.join(f'{s * 1000:.0f}'
+                            for _, _, s in statements[:4]) + ' ms')
+                    sql, params, _ = statements[0]
+                    out.append(sql)
+                    out.extend('    ' + line
+                        for line in explain(sql, params))
+            finally:
+                transaction.stop(False)
+    return '\n'.join(out)
+
+
 def run_backend(args, backend):
     database = benchdb.ThrowawayDatabase(
-        backend, pg_uri=args.pg_uri, keep=args.keep)
+        backend, pg_uri=args.pg_uri, name=args.reuse, workdir=args.workdir,
+        keep=args.keep, reuse=bool(args.reuse))
     database.configure()
     try:
         steps = build(args, database)
+        if args.explain:
+            print(explain_reports(database), flush=True)
         users, samples, rows = measure(database, args)
     finally:
+        if database.keep:
+            print(f"[{backend}] kept: --reuse {database.name} "
+                + (f"--workdir {database.workdir}"
+                    if backend == 'sqlite' else ''), flush=True)
         database.drop()
     results = []
     for role in users:
