@@ -25,6 +25,17 @@ from .library import OWNED, UNOWNED
 from .today import format_date, pool_today
 from .user import is_pool_admin, is_pool_user
 
+# How a re-claim lock refuses, by operation: the error and its messages
+# (locked for ever, locked until a day)
+LOCK_REFUSALS = {
+    'take': (ClaimError,
+        'xtools_crm_pool.msg_locked_forever',
+        'xtools_crm_pool.msg_locked_until'),
+    'transfer': (AccessError,
+        'xtools_crm_pool.msg_transfer_locked_forever',
+        'xtools_crm_pool.msg_transfer_locked_until'),
+    }
+
 
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
@@ -78,7 +89,6 @@ class Party(metaclass=PoolMeta):
             cls, customers, user, libraries, today, visible):
         """The customers can go to user now: in the pool, not locked for
         them. visible: the ids of those the user may read."""
-        Lock = Pool().get('crm.pool.lock')
         for customer in customers:
             if (customer.crm_library == 'claimed' and customer.crm_owner
                     and (customer.id in visible
@@ -115,17 +125,7 @@ class Party(metaclass=PoolMeta):
                     'xtools_crm_pool.msg_take_not_in_pool',
                     customer=customer.rec_name,
                     library=customer.crm_library_string or '-'))
-        locks = Lock.active_locks(user.id, [c.id for c in customers], today)
-        for customer in customers:
-            lock = locks.get(customer.id)
-            if not lock:
-                continue
-            values = cls._crm_pool_lock_values(lock, customer, user)
-            if lock.until is None:
-                raise ClaimError(gettext(
-                        'xtools_crm_pool.msg_locked_forever', **values))
-            raise ClaimError(gettext(
-                    'xtools_crm_pool.msg_locked_until', **values))
+        cls._crm_pool_check_unlocked(customers, user, today, 'take')
 
     @staticmethod
     def _crm_pool_lock_values(lock, customer, user):
@@ -524,7 +524,8 @@ class Party(metaclass=PoolMeta):
                         library=customer.crm_library_string))
         moved = [c for c in customers
             if c.crm_library in OWNED and c.crm_owner != new_owner]
-        cls._crm_pool_check_unlocked(moved, new_owner)
+        cls._crm_pool_check_unlocked(
+            moved, new_owner, pool_today(), 'transfer')
         entries = [{
                 **entry,
                 'rule': 'manual',
@@ -538,20 +539,16 @@ class Party(metaclass=PoolMeta):
         Log.log(entries)
 
     @classmethod
-    def _crm_pool_check_unlocked(cls, customers, user):
+    def _crm_pool_check_unlocked(cls, customers, user, today, operation):
         """Refuse to give user customers they may not claim again: a
-        re-claim lock holds whoever hands the customer over"""
+        re-claim lock holds whoever hands the customer over (claim, assign
+        or transfer). operation: a key of LOCK_REFUSALS"""
         Lock = Pool().get('crm.pool.lock')
-        today = pool_today()
+        error, forever, until = LOCK_REFUSALS[operation]
         locks = Lock.active_locks(user.id, [c.id for c in customers], today)
         for customer in customers:
             lock = locks.get(customer.id)
-            if not lock:
-                continue
-            values = cls._crm_pool_lock_values(lock, customer, user)
-            if lock.until is None:
-                raise AccessError(gettext(
-                        'xtools_crm_pool.msg_transfer_locked_forever',
-                        **values))
-            raise AccessError(gettext(
-                    'xtools_crm_pool.msg_transfer_locked_until', **values))
+            if lock:
+                raise error(gettext(
+                        forever if lock.until is None else until,
+                        **cls._crm_pool_lock_values(lock, customer, user)))
