@@ -14,7 +14,7 @@ from trytond.pool import Pool
 
 from .reporting import (
     company_currency_column, context_period, filter_dates, filter_owner,
-    filter_timestamps, in_company_currency, report_company, round_amount,
+    filter_timestamps, join_company_rates, report_company, round_amount,
     visible)
 
 OPEN_OPPORTUNITY_STATES = ['lead', 'opportunity']
@@ -55,8 +55,9 @@ class Shipments(ModelSQL, ModelView):
         date = move.effective_date
         period = cls.date.sql_cast(
             DateTrunc(context_period(), date)).as_('date')
-        amount = in_company_currency(
-            move.quantity * line.unit_price, sale.currency, date)
+        from_item, convert = join_company_rates(
+            from_item, sale.currency, date)
+        amount = convert(move.quantity * line.unit_price)
         return from_item.select(
             Min(move.id).as_('id'),
             period,
@@ -104,9 +105,9 @@ class Funnel(ModelSQL, ModelView):
         stage = Stage.__table__()
         from_item = opportunity.join(
             stage, condition=opportunity.crm_stage == stage.id)
-        amount = in_company_currency(
-            Coalesce(opportunity.amount, 0), opportunity.currency,
-            opportunity.start_date)
+        from_item, convert = join_company_rates(
+            from_item, opportunity.currency, opportunity.start_date)
+        amount = convert(Coalesce(opportunity.amount, 0))
         Party = pool.get('party.party')
         party = Party.__table__()
         owner = party.select(party.id, where=filter_owner(party.crm_owner))

@@ -16,7 +16,7 @@ from xtools_crm_sales.deal import APPROVED_STATES
 
 from .reporting import (
     company_currency_column, context_period, filter_dates, filter_owner,
-    in_company_currency, report_company, round_amount, visible)
+    join_company_rates, report_company, round_amount, visible)
 
 
 class Receivable(ModelSQL, ModelView):
@@ -74,10 +74,11 @@ class Receivable(ModelSQL, ModelView):
             .join(received, type_='LEFT',
                 condition=received.deal == sale.id)
             .join(overdue, type_='LEFT', condition=overdue.deal == sale.id))
+        from_item, in_company_currency = join_company_rates(
+            from_item, sale.currency, sale.sale_date)
 
         def convert(amount):
-            return round_amount(cls.amount, in_company_currency(
-                    amount, sale.currency, sale.sale_date))
+            return round_amount(cls.amount, in_company_currency(amount))
         total = Coalesce(sale.total_amount_cache, 0)
         got = Coalesce(received.amount, 0)
         return from_item.select(
@@ -126,8 +127,9 @@ class Payments(ModelSQL, ModelView):
         from_item = receipt.join(sale, condition=receipt.deal == sale.id)
         date = cls.date.sql_cast(
             DateTrunc(context_period(), receipt.date)).as_('date')
-        amount = in_company_currency(
-            receipt.amount, sale.currency, receipt.date)
+        from_item, convert = join_company_rates(
+            from_item, sale.currency, receipt.date)
+        amount = convert(receipt.amount)
         return from_item.select(
             Min(receipt.id).as_('id'),
             date,

@@ -11,7 +11,9 @@ never loop over records.
 Record rules: a report reads the documents it sums (deals, returns,
 receipts, opportunities, activities …) only through
 ``visible(Model, column)``: the ids of the documents the calling user may
-read, as Tryton's own ``ir.rule.query_get`` gives them. So a salesperson's
+read, as Tryton's own ``ir.rule.query_get`` gives them, or
+``visible_rows(Model, table)``: the same rules written on the report's own
+copy of the document's table (no semi-join of the table with itself). So a salesperson's
 report sums their own deals, a manager's the department's, the boss's
 every deal, over RPC as in the web client. Code of the server itself
 (access checks off) sums everything.
@@ -29,15 +31,16 @@ SQL that must run on SQLite and PostgreSQL alike:
 """
 import datetime as dt
 
-from sql import Cast, Literal
+from sql import Cast, Literal, Null
 from sql.conditionals import Case, Coalesce
 from sql.functions import Round
 
+from trytond import backend
 from trytond.model import ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.tools import timezone as tz
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, inactive_records
 
 from xtools_crm_base.access import context_company
 
@@ -57,6 +60,29 @@ def visible(model_name, column):
     return column.in_(Rule.query_get(model_name, mode='read'))
 
 
+def visible_rows(model_name, table):
+    """The condition that the rows of table (model_name's own table, in
+    the report's query) are records the calling user may read: the record
+    rules' domain written on the table itself, as Tryton's query_get
+    writes it on its own copy. visible(model_name, table.id) would join
+    the table with itself: on PostgreSQL that semi-join is about half of a
+    sales report's time. Falls back to it when the domain needs other
+    tables joined."""
+    pool = Pool()
+    Rule = pool.get('ir.rule')
+    Model = pool.get(model_name)
+    domain = Rule.domain_get(model_name, mode='read')
+    if not domain:
+        return Literal(True)
+    # As Rule.query_get: as root (no rule on the rule's own sub-queries)
+    with Transaction().set_user(0, set_context=True), inactive_records():
+        tables, expression = Model.search_domain(
+            domain, active_test=False, tables={None: (table, None)})
+    if len(tables) > 1:
+        return visible(model_name, table.id)
+    return expression
+
+
 def report_company():
     "The company the report is for: the context's when the user is in it"
     return context_company()
@@ -69,31 +95,63 @@ def company_currency():
     return Company(company).currency.id if company is not None else None
 
 
-def rate_on(currency, date):
-    """The scalar subquery of the rate of currency on date: the last rate
-    from before or on date, as Tryton's currency_rate_sql gives it (rates
-    are unique per currency and date); NULL without one"""
-    Rate = Pool().get('currency.currency.rate')
-    rate = Rate.__table__()
-    return rate.select(rate.rate,
-        where=(rate.currency == currency) & (rate.date <= date),
-        order_by=[rate.date.desc], limit=1)
+def join_company_rates(from_item, currency, date):
+    """(from_item, convert): from_item left-joined to the rates of currency
+    and of the report company's currency on date, and convert(amount) the
+    amount (in currency, of date) in the company's currency (every report
+    reads one company): as is in that currency, else through both rates of
+    the day (Tryton's rates are per unit of the company's reference), NULL
+    when a rate is missing.
 
-
-def in_company_currency(amount, currency, date):
-    """amount (in currency, of date) in the currency of the report's
-    company (every report reads one company): as is in that currency, else
-    through both rates of the day (Tryton's rates are per unit of the
-    company's reference); NULL when a rate is missing.
-
-    The rates are scalar subqueries of the other-currency branch only:
-    both backends evaluate a CASE lazily, so the deals in the company's
-    currency (nearly all of them) cost no rate look-up and the report joins
-    neither the company nor a rate table."""
+    The rates are one small table of the periods in which both rates hold
+    (Tryton's currency_rate_sql twice, each currency's against the
+    company's), joined on the currency: the rows in the company's currency
+    (nearly all) match nothing, at the cost of a hash probe. No rate is
+    looked up per row in a subquery: PostgreSQL prices such a look-up in
+    every row, and a price that high sets its JIT compiler to work for
+    seconds on a query that runs in a fraction of one."""
+    Currency = Pool().get('currency.currency')
     company = company_currency()
-    return Case(
-        (currency == company, amount),
-        else_=amount * rate_on(company, date) / rate_on(currency, date))
+    rate = Currency.currency_rate_sql()
+    company_rate = Currency.currency_rate_sql()
+    periods = rate.join(company_rate, condition=(
+            (company_rate.currency == company)
+            & (rate.currency != company)
+            # the periods overlap
+            & ((rate.end_date == Null)
+                | (company_rate.start_date < rate.end_date))
+            & ((company_rate.end_date == Null)
+                | (rate.start_date < company_rate.end_date)))).select(
+        rate.currency.as_('currency'),
+        rate.rate.as_('rate'),
+        rate.start_date.as_('start_date'),
+        rate.end_date.as_('end_date'),
+        company_rate.rate.as_('company_rate'),
+        company_rate.start_date.as_('company_start_date'),
+        company_rate.end_date.as_('company_end_date'))
+    from_item = from_item.join(periods, type_='LEFT', condition=(
+            (periods.currency == currency)
+            & (periods.start_date <= date)
+            & ((periods.end_date == Null) | (periods.end_date > date))
+            & (periods.company_start_date <= date)
+            & ((periods.company_end_date == Null)
+                | (periods.company_end_date > date))))
+
+    def convert(amount):
+        return Case(
+            (currency == company, amount),
+            else_=amount * periods.company_rate / periods.rate)
+    return from_item, convert
+
+
+def plan_without_jit():
+    """PostgreSQL: no JIT compilation for the rest of the transaction (a
+    request). A report's query joins the record rules of what it sums;
+    the planner prices their subqueries high enough (millions) to have the
+    JIT compiler spend 5–10 s on a query that runs in well under one
+    (bench/README.md, "Reports"). No effect on SQLite."""
+    if backend.name == 'postgresql':
+        Transaction().connection.cursor().execute('SET LOCAL jit = off')
 
 
 def company_currency_column():

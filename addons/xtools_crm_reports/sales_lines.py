@@ -29,8 +29,8 @@ from trytond.pool import Pool
 from xtools_crm_sales.deal import APPROVED_STATES
 
 from .reporting import (
-    company_currency_column, filter_dates, filter_owner, in_company_currency,
-    report_company, visible)
+    company_currency_column, filter_dates, filter_owner, join_company_rates,
+    plan_without_jit, report_company, visible_rows)
 
 # Returns that count: confirmed (goods on their way back), received, closed
 RETURN_STATES = ['processing', 'done', 'closed']
@@ -55,11 +55,14 @@ class SalesLines:
         pool = Pool()
         User = pool.get('res.user')
         CostPrice = pool.get('product.cost_price')
+        plan_without_jit()
         parts = cls._parts(with_dates)
         union = Union(*parts, all_=True) if len(parts) > 1 else parts[0]
         user = User.__table__()
         from_item = union.join(user, type_='LEFT',
             condition=union.salesperson == user.id)
+        from_item, convert = join_company_rates(
+            from_item, union.currency, union.date)
         columns = [
             union.id.as_('id'),
             union.date.as_('date'),
@@ -72,8 +75,7 @@ class SalesLines:
             union.deal_type.as_('deal_type'),
             union.product.as_('product'),
             union.quantity.as_('quantity'),
-            in_company_currency(
-                union.amount, union.currency, union.date).as_('amount'),
+            convert(union.amount).as_('amount'),
             union.is_return.as_('is_return'),
             ]
         if with_cost:
@@ -142,7 +144,7 @@ class SalesLines:
             & (line.type == 'line')
             & (sale.company == (report_company() or -1))
             & filter_owner(sale.crm_owner)
-            & visible('sale.sale', sale.id))
+            & visible_rows('sale.sale', sale))
         if with_dates:
             where &= filter_dates(sale.sale_date)
         return line.join(sale, condition=line.sale == sale.id).select(
@@ -175,7 +177,7 @@ class SalesLines:
         where = (return_.state.in_(RETURN_STATES)
             & (sale.company == (report_company() or -1))
             & filter_owner(sale.crm_owner)
-            & visible('crm.deal.return', return_.id))
+            & visible_rows('crm.deal.return', return_))
         if with_dates:
             where &= filter_dates(return_.date)
         return (line

@@ -28,7 +28,7 @@ from xtools_crm_base.visibility import user_visibility
 
 from .exceptions import TargetError, TargetLockedError
 from .reporting import (
-    filter_owner, in_company_currency, report_company, round_amount,
+    filter_owner, join_company_rates, report_company, round_amount,
     visible)
 from .sales_lines import SalesLines
 from .yoy_reporting import month_key
@@ -327,13 +327,13 @@ class TargetProgress(SalesLines, ModelSQL, ModelView):
         receipt = Receipt.__table__()
         sale = Sale.__table__()
         from_item = receipt.join(sale, condition=receipt.deal == sale.id)
+        from_item, convert = join_company_rates(
+            from_item, sale.currency, receipt.date)
         key = month_key(receipt.date).as_('key')
         return from_item.select(
             receipt.owner.as_('user'),
             key,
-            Sum(in_company_currency(
-                    receipt.amount, sale.currency, receipt.date)
-                ).as_('amount'),
+            Sum(convert(receipt.amount)).as_('amount'),
             where=(sale.company == (report_company() or -1))
             & filter_owner(receipt.owner)
             & visible('crm.deal.receipt', receipt.id),

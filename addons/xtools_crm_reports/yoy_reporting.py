@@ -18,7 +18,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 from .reporting import (
-    company_currency_column, day_start, filter_owner, in_company_currency,
+    company_currency_column, day_start, filter_owner, join_company_rates,
     report_company, round_amount, visible)
 from .sales_lines import SalesLines
 
@@ -198,13 +198,14 @@ class AnnualOverview(MonthRowMixin, SalesLines, ModelSQL, ModelView):
         receipt = Receipt.__table__()
         sale = Sale.__table__()
         from_item = receipt.join(sale, condition=receipt.deal == sale.id)
+        from_item, convert = join_company_rates(
+            from_item, sale.currency, receipt.date)
         zero = Literal(0)
         return from_item.select(
             month_key(receipt.date).as_('key'),
             zero.as_('new_customers'), zero.as_('activities'),
             Literal(None).as_('deal'), zero.as_('net'),
-            in_company_currency(
-                receipt.amount, sale.currency, receipt.date).as_('receipts'),
+            convert(receipt.amount).as_('receipts'),
             where=(receipt.date >= start) & (receipt.date <= end)
             & (sale.company == (report_company() or -1))
             & filter_owner(receipt.owner)
