@@ -10,6 +10,7 @@ from trytond.pyson import And, Bool, Date, Eval, If
 from trytond.transaction import Transaction
 
 from .access import readable_ids
+from .boolean_search import boolean_domain
 from .exceptions import TaskAssigneeError, TaskLateReasonError
 from .followup import FollowupCustomerMixin, OptionalCustomerMixin
 
@@ -149,25 +150,10 @@ class Task(
 
     @classmethod
     def search_overdue(cls, name, clause):
-        _, operator, value = clause[:3]
         today = Pool().get('ir.date').today()
-        if operator in {'in', 'not in'}:
-            wanted = {bool(v) for v in (
-                    value if isinstance(value, (list, tuple)) else [value])}
-        elif operator in {'=', '!='}:
-            wanted = {bool(value)}
-        else:
-            return []
-        if operator in {'!=', 'not in'}:
-            wanted = {True, False} - wanted
-        if wanted == {True, False}:
-            return []
-        elif wanted == {True}:
-            return [('state', '=', 'open'), ('due_date', '<', today)]
-        elif wanted == {False}:
-            return ['OR',
-                ('state', '!=', 'open'), ('due_date', '>=', today)]
-        return [('id', '=', None)]
+        return boolean_domain(clause,
+            [('state', '=', 'open'), ('due_date', '<', today)],
+            ['OR', ('state', '!=', 'open'), ('due_date', '>=', today)])
 
     @classmethod
     def validate_fields(cls, tasks, field_names):

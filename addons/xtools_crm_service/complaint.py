@@ -21,6 +21,7 @@ from trytond.tools.email_ import set_from_header
 from trytond.transaction import Transaction, without_check_access
 
 from xtools_crm_base.access import readable_ids
+from xtools_crm_base.boolean_search import boolean_domain
 from xtools_crm_base.dictionary import dictionary_field
 
 from .calendar import business_deadline, company_zone, to_local
@@ -175,27 +176,13 @@ class Complaint(DeskRecordMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_overdue(cls, name, clause):
-        _, operator, value = clause[:3]
-        if operator in {'in', 'not in'}:
-            wanted = {bool(v) for v in value}
-        elif operator in {'=', '!='}:
-            wanted = {bool(value)}
-        else:
-            return []
-        if operator in {'!=', 'not in'}:
-            wanted = {True, False} - wanted
         now = dt.datetime.now()
-        overdue = [('state', '=', 'open'), ('deadline', '<', now)]
-        if wanted == {True, False}:
-            return []
-        elif wanted == {True}:
-            return overdue
-        elif wanted == {False}:
-            return ['OR',
+        return boolean_domain(clause,
+            [('state', '=', 'open'), ('deadline', '<', now)],
+            ['OR',
                 ('state', '!=', 'open'),
                 ('deadline', '=', None),
-                ('deadline', '>=', now)]
-        return [('id', '=', None)]
+                ('deadline', '>=', now)])
 
     def compute_fields(self, field_names=None):
         values = super().compute_fields(field_names=field_names)

@@ -16,6 +16,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction
 
 from xtools_crm_base.access import Access, readable_ids
+from xtools_crm_base.boolean_search import boolean_domain
 
 from .calendar import business_date
 from .configuration import service_configuration
@@ -269,30 +270,15 @@ class Ticket(DeskRecordMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_overdue(cls, name, clause):
-        _, operator, value = clause[:3]
-        if operator in {'in', 'not in'}:
-            wanted = {bool(v) for v in value}
-        elif operator in {'=', '!='}:
-            wanted = {bool(value)}
-        else:
-            return []
-        if operator in {'!=', 'not in'}:
-            wanted = {True, False} - wanted
         today = Pool().get('ir.date').today()
-        if wanted == {True, False}:
-            return []
-        elif wanted == {True}:
-            return [
+        return boolean_domain(clause, [
                 ('state', 'not in', FINISHED),
                 ('promised_date', '<', today),
-                ]
-        elif wanted == {False}:
-            return ['OR',
+                ], ['OR',
                 ('state', 'in', FINISHED),
                 ('promised_date', '=', None),
                 ('promised_date', '>=', today),
-                ]
-        return [('id', '=', None)]
+                ])
 
     @classmethod
     def get_stock_parts(cls, tickets, name):
