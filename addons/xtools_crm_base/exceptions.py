@@ -40,6 +40,10 @@ class ScheduleValidationError(ValidationError):
     pass
 
 
+class DateRangeError(ValidationError):
+    "An end before the start (date_range.py)"
+
+
 class ShareWithOwnerError(ValidationError):
     pass
 

@@ -16,6 +16,7 @@ from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
 from .access import context_company
+from .date_range import DateRangeMixin
 from .exceptions import ScheduleValidationError
 from .followup import OptionalCustomerMixin
 
@@ -62,11 +63,12 @@ def local_day_start(date=None):
     return start.astimezone(tz.UTC).replace(tzinfo=None)
 
 
-class Schedule(OptionalCustomerMixin, ModelSQL, ModelView):
+class Schedule(DateRangeMixin, OptionalCustomerMixin, ModelSQL, ModelView):
     "Schedule (日程)"
     __name__ = 'crm.schedule'
     __string__ = "Schedule"
     _rec_name = 'subject'
+    _date_range = ('start', 'end')
 
     subject = fields.Char("Subject", required=True)
     customer = fields.Many2One(
@@ -193,18 +195,7 @@ class Schedule(OptionalCustomerMixin, ModelSQL, ModelView):
     @classmethod
     def validate_fields(cls, schedules, field_names):
         super().validate_fields(schedules, field_names)
-        cls.check_dates(schedules, field_names)
         cls.check_recurrence(schedules, field_names)
-
-    @classmethod
-    def check_dates(cls, schedules, field_names=None):
-        if field_names and not field_names & {'start', 'end'}:
-            return
-        for schedule in schedules:
-            if schedule.end < schedule.start:
-                raise ScheduleValidationError(gettext(
-                        'xtools_crm_base.msg_schedule_end_before_start',
-                        schedule=schedule.rec_name))
 
     @classmethod
     def check_recurrence(cls, schedules, field_names=None):

@@ -28,14 +28,13 @@ from sql import Literal
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
 
-from trytond.i18n import gettext
 from trytond.model import ModelSQL, fields
-from trytond.model.exceptions import ValidationError
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
+from xtools_crm_base.date_range import DateRangeMixin
 from xtools_crm_base.dictionary import dictionary_field
 from xtools_crm_sales.deal import APPROVED_STATES
 
@@ -46,8 +45,9 @@ def _not_negative(name):
     return ['OR', (name, '=', None), (name, '>=', 0)]
 
 
-class Campaign(metaclass=PoolMeta):
+class Campaign(DateRangeMixin, metaclass=PoolMeta):
     __name__ = 'marketing.campaign'
+    _date_range = ('crm_start_date', 'crm_end_date')
 
     crm_type = dictionary_field('campaign_type', "Type")
     crm_company = fields.Many2One(
@@ -212,23 +212,6 @@ class Campaign(metaclass=PoolMeta):
                 & sale.state.in_(sorted(APPROVED_STATES)),
                 group_by=campaign.id))
         return cursor
-
-    @classmethod
-    def validate_fields(cls, campaigns, field_names):
-        super().validate_fields(campaigns, field_names)
-        if field_names & {'crm_start_date', 'crm_end_date'}:
-            cls.check_dates(campaigns)
-
-    @classmethod
-    def check_dates(cls, campaigns):
-        for campaign in campaigns:
-            if (campaign.crm_start_date and campaign.crm_end_date
-                    and campaign.crm_end_date < campaign.crm_start_date):
-                raise ValidationError(gettext(
-                        'xtools_crm_marketing.msg_campaign_dates',
-                        campaign=campaign.rec_name,
-                        start=campaign.crm_start_date,
-                        end=campaign.crm_end_date))
 
 
 class CampaignCustomer(ModelSQL):

@@ -10,9 +10,5 @@ class ApprovalTurnError(AccessError):
     pass
 
 
-class TrainingDateError(ValidationError):
-    pass
-
-
 class WorkLogError(ValidationError):
     pass

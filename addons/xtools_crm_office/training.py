@@ -7,17 +7,15 @@ writes the customer, so a course never shows a customer to a user who may
 not see it. Courses themselves are company-wide: every CRM user reads
 them; their creator and the CRM administrators change them
 (training.xml)."""
-from trytond.i18n import gettext
 from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.pyson import Eval
 
 from xtools_crm_base.access import ButtonAccessMixin, context_company
 from xtools_crm_base.customer_related import CustomerRelatedMixin
+from xtools_crm_base.date_range import DateRangeMixin
 
-from .exceptions import TrainingDateError
 
-
-class Training(ButtonAccessMixin, ModelSQL, ModelView):
+class Training(DateRangeMixin, ButtonAccessMixin, ModelSQL, ModelView):
     "Training course (培训)"
     __name__ = 'crm.office.training'
     __string__ = "Training Course"
@@ -40,18 +38,6 @@ class Training(ButtonAccessMixin, ModelSQL, ModelView):
     @classmethod
     def default_company(cls):
         return context_company()
-
-    @classmethod
-    def validate_fields(cls, trainings, field_names):
-        super().validate_fields(trainings, field_names)
-        if field_names and not field_names & {'start_date', 'end_date'}:
-            return
-        for training in trainings:
-            if training.end_date < training.start_date:
-                raise TrainingDateError(gettext(
-                        'xtools_crm_office.msg_training_dates',
-                        training=training.rec_name,
-                        start=training.start_date, end=training.end_date))
 
 
 class TrainingAttendee(CustomerRelatedMixin, ModelSQL, ModelView):

@@ -247,7 +247,9 @@ class FollowupTestCase(unittest.TestCase):
         "A schedule ends after it starts; a series ends after it starts"
         Schedule = Pool().get('crm.schedule')
         start = dt.datetime(2031, 3, 3, 9, 0)
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError,
+                r'^Schedule "Backwards" cannot end \(2031-03-03 \d\d:00\) '
+                r'before it starts \(2031-03-03 \d\d:00\)\.'):
             Schedule.create([{
                         'subject': "Backwards", 'start': start,
                         'end': start - dt.timedelta(hours=1)}])

@@ -60,14 +60,15 @@ class MarketingTranslationTestCase(unittest.TestCase):
     def test_messages(self):
         "Error messages read in Chinese with their placeholders"
         with Transaction().set_context(language=LANG):
+            IrModel = Pool().get('ir.model')
             self.assertEqual(gettext(
-                    'xtools_crm_marketing.msg_campaign_dates',
-                    campaign="春季展", start="2026-03-20",
+                    'xtools_crm_base.msg_end_before_start',
+                    model=IrModel.get_name('marketing.campaign'),
+                    record="春季展", start="2026-03-20",
                     end="2026-03-19"),
-                "市场活动“春季展”的结束日期（2026-03-19）不能早于开始日期"
+                "市场活动“春季展”的结束时间（2026-03-19）不能早于开始时间"
                 "（2026-03-20）。")
             self.assertIn("不能重复", gettext(
                     'marketing_campaign.msg_parameter_name_unique'))
-            IrModel = Pool().get('ir.model')
             self.assertEqual(
                 IrModel.get_name('marketing.campaign'), "市场活动")
