@@ -589,7 +589,9 @@ def plans(args, dbname, users, big):
                 'view': {'form': form, 'tabs': tabs,
                     'deals': list_plan('sale', 'act_sale_relate', 0,
                         user['id'], [big])},
-                'lists': {name: list_plan(*LISTS[name], user['id'])
+                # The unruled page of a "Mine" tab is the staff's own
+                'lists': {name: list_plan(*LISTS[name], users['staff']['id']
+                        if role == 'baseline' else user['id'])
                     for name in args.lists},
                 }
     return result
