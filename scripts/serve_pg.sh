@@ -57,6 +57,11 @@ fi
 mkdir -p "$TRYTOND_DATABASE__PATH"
 
 .venv/bin/python scripts/demo_db.py "$DB" --config trytond.conf
+# No JIT compilation for this database: the CRM's requests are short
+# queries whose record-rule sub-queries PostgreSQL overprices, and compiling
+# them took longer than running them (seconds on reports, the customer view
+# and the deal lists: bench/README.md)
+psql "${TRYTOND_DATABASE__URI%/}/$DB" -qc "ALTER DATABASE \"$DB\" SET jit = off"
 
 pids=()
 cleanup() {

@@ -208,10 +208,8 @@ class CustomerTimeline(metaclass=PoolMeta):
             ]
 
     @classmethod
-    def table_query(cls):
-        query = super().table_query()
-        queries = list(query.queries) if isinstance(query, Union) else [
-            query]
+    def _queries(cls):
+        queries = super()._queries()
         for base, model in [
                 (cls._activity_query(), 'crm.activity'),
                 (cls._task_query(), 'crm.task'),
@@ -219,7 +217,7 @@ class CustomerTimeline(metaclass=PoolMeta):
                 ]:
             queries.append(cls._via_project_query(
                     base, cls._kind_ranks[model]))
-        return Union(*queries, all_=True)
+        return queries
 
     @classmethod
     def _project_customers(cls):

@@ -1,10 +1,12 @@
 """The sales pipeline (SPEC S1–S3, S9): who sees opportunities, projects
 and quotes, what the funnel counts for whom, the timeline rows of projects,
 price lists by customer group and the tracking style menus."""
+import re
 import unittest
 from contextlib import contextmanager
 from decimal import Decimal
 
+from trytond import backend
 from trytond.model.exceptions import AccessError, ValidationError
 from trytond.modules.company.tests import create_employee, set_company
 from trytond.pool import Pool
@@ -38,6 +40,33 @@ class PipelineTestCase(unittest.TestCase):
         sales = ModelData.get_id('xtools_crm_base', 'group_role_sales')
         User.write(list(users.values()), {'groups': [('add', [sales])]})
         return company, users, customers
+
+    @with_transaction()
+    def test_timeline_reads_only_the_rows_asked_for(self):
+        """PostgreSQL: the timeline's rows of one customer, or read by id
+        (as a customer's form reads its timeline), are found in each arm
+        of the union (activities, tasks, schedules and the same through
+        projects), not filtered after reading every customer's follow-ups
+        (seconds with 300,000 activities)"""
+        if backend.name != 'postgresql':
+            self.skipTest("PostgreSQL's planner")
+        Timeline = Pool().get('crm.customer.timeline')
+        cursor = Transaction().connection.cursor()
+        for domain in [
+                [('customer', '=', 424242)],
+                [('id', 'in', [424242, 434343])],
+                ]:
+            sql, params = tuple(Timeline.search(domain, query=True))
+            cursor.execute('EXPLAIN ' + sql, params)
+            plan = [row for row, in cursor]
+            conditions = [line for line in plan if '424242' in line]
+            with self.subTest(domain=domain):
+                self.assertGreaterEqual(
+                    len(conditions), 3, '\n'.join(plan))
+                # none left on the union's result (Tryton's alias "a")
+                self.assertFalse([line for line in conditions
+                        if re.search(r'\ba\.(customer|id)\b', line)],
+                    '\n'.join(plan))
 
     @with_transaction()
     def test_opportunity_follows_customer(self):
