@@ -124,6 +124,9 @@ def ensure_scaled(args, config, files):
         raise SystemExit("scale.py failed")
     if fresh:
         say(f"… in {time.monotonic() - started:.0f} s")
+    # As make serve-pg: no JIT compilation for the CRM's database
+    with maintenance(args.pg_uri) as conn:
+        conn.execute(f'ALTER DATABASE "{name}" SET jit = off')
     return name, json.loads(result.stdout.strip().splitlines()[-1])
 
 
