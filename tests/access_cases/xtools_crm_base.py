@@ -172,6 +172,10 @@ CONTEXT_KEYS = [
         "the owner"),
     ContextKey('language', 'tryton', "the language of the answers",
         hostile='zh_CN'),
+    ContextKey('_datetime', 'tryton', "Tryton's reading of a record's "
+        "history (the only private key RPC lets through); the search "
+        "bar's union of indexed arms leaves such searches to Tryton "
+        "(search_indexes.py)", hostile=None),
     ]
 
 # The rule context of visibility.py: built by the server for each user
