@@ -420,11 +420,7 @@ def run_backend(args, backend):
         setup = build(args, database)
         return time_database(args, database, setup)
     finally:
-        if database.keep:
-            print(f"[{backend}] kept: --reuse {database.name} "
-                + (f"--workdir {database.workdir}"
-                    if backend == 'sqlite' else ''), flush=True)
-        database.drop()
+        database.finish()
 
 
 def time_database(args, database, setup, label=None):

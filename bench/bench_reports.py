@@ -541,11 +541,7 @@ def run_backend(args, backend):
             print(explain_reports(database), flush=True)
         users, samples, rows = measure(database, args)
     finally:
-        if database.keep:
-            print(f"[{backend}] kept: --reuse {database.name} "
-                + (f"--workdir {database.workdir}"
-                    if backend == 'sqlite' else ''), flush=True)
-        database.drop()
+        database.finish()
     results = []
     for role in users:
         for name in REPORTS:

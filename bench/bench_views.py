@@ -769,11 +769,7 @@ def main(argv=None):
                 json.dump(result, f, indent=1, default=str)
         return result
     finally:
-        if database.keep:
-            print(f"[{args.backend}] kept: --reuse {database.name} "
-                + (f"--workdir {database.workdir}"
-                    if args.backend == 'sqlite' else ''), flush=True)
-        database.drop()
+        database.finish()
 
 
 if __name__ == '__main__':

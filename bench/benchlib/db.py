@@ -159,6 +159,14 @@ class ThrowawayDatabase:
         except Exception:
             pass
 
+    def finish(self):
+        "At the end of a bench: say how to reuse a kept database, then drop"
+        if self.keep:
+            print(f"[{self.backend}] kept: --reuse {self.name} "
+                + (f"--workdir {self.workdir}"
+                    if self.backend == 'sqlite' else ''), flush=True)
+        self.drop()
+
     def drop(self):
         """Drop the database unless kept; forget the generated directory
         unless it holds a kept SQLite file"""
