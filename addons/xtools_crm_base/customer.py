@@ -8,6 +8,7 @@ from trytond.transaction import Transaction
 from .access import ButtonAccessMixin, readable_ids
 from .dictionary import dictionary_field
 from .exceptions import DuplicateCustomerWarning, HotCapError
+from .one2many_search import One2ManyBySearch
 
 CUSTOMER_TYPES = [
     (None, ""),
@@ -72,9 +73,9 @@ class Party(ButtonAccessMixin, metaclass=PoolMeta):
         "Hot", states=_CUSTOMER,
         help="Likely to sign this month (热点客户). "
         "Each salesperson has a limited number of hot customers.")
-    crm_shares = fields.One2Many(
+    crm_shares = One2ManyBySearch(
         'crm.customer.share', 'customer', "Shared With", states=_CUSTOMER)
-    crm_contacts = fields.One2Many(
+    crm_contacts = One2ManyBySearch(
         'crm.contact', 'customer', "Contacts", states=_CUSTOMER)
     # Maintained by the follow-up (activities, tasks) and the sales module
     crm_last_contact_date = fields.Date(

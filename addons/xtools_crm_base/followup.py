@@ -13,6 +13,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .access import ButtonAccessMixin
+from .one2many_search import One2ManyBySearch
 
 _CUSTOMER = {'invisible': ~Eval('crm_customer_type')}
 
@@ -78,13 +79,13 @@ class FollowupCustomerMixin:
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
 
-    crm_tasks = fields.One2Many(
+    crm_tasks = One2ManyBySearch(
         'crm.task', 'customer', "Tasks", states=_CUSTOMER)
-    crm_schedules = fields.One2Many(
+    crm_schedules = One2ManyBySearch(
         'crm.schedule', 'customer', "Schedules", states=_CUSTOMER)
-    crm_activities = fields.One2Many(
+    crm_activities = One2ManyBySearch(
         'crm.activity', 'customer', "Activity History", states=_CUSTOMER)
-    crm_timeline = fields.One2Many(
+    crm_timeline = One2ManyBySearch(
         'crm.customer.timeline', 'customer', "Follow-up", readonly=True,
         states=_CUSTOMER,
         help="Activities, tasks and schedules of the customer, "

@@ -27,6 +27,7 @@ from trytond.transaction import Transaction
 
 from xtools_crm_base.access import ButtonAccessMixin, context_company
 from xtools_crm_base.dictionary import dictionary_field
+from xtools_crm_base.one2many_search import One2ManyBySearch
 
 from .exceptions import LostReasonError, WonReasonError
 
@@ -369,7 +370,7 @@ class Party(metaclass=PoolMeta):
     "The customer view lists the customer's deals in the making"
     __name__ = 'party.party'
 
-    crm_opportunities = fields.One2Many(
+    crm_opportunities = One2ManyBySearch(
         'sale.opportunity', 'party', "Opportunities",
         states={'invisible': ~Eval('crm_customer_type')})
 

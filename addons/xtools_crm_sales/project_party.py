@@ -6,6 +6,8 @@ from trytond.model import Index, ModelSQL, ModelView, Unique, fields, tree
 from trytond.pool import PoolMeta
 from trytond.pyson import Eval
 
+from xtools_crm_base.one2many_search import One2ManyBySearch
+
 from .opportunity import CompetitorMixin
 
 PARTNER_ROLES = [
@@ -145,11 +147,11 @@ class ProjectCompetitor(CompetitorMixin, ModelSQL, ModelView):
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
 
-    crm_projects = fields.One2Many(
+    crm_projects = One2ManyBySearch(
         'crm.project', 'customer', "Projects",
         states={'invisible': ~Eval('crm_customer_type')},
         help="The projects run for the customer as main customer.")
-    crm_project_partners = fields.One2Many(
+    crm_project_partners = One2ManyBySearch(
         'crm.project.party', 'customer', "Partner in Projects",
         states={'invisible': ~Eval('crm_customer_type')},
         help="The projects in which the customer is a partner unit.")

@@ -17,6 +17,7 @@ from trytond.pyson import Bool, Eval, If
 from trytond.transaction import Transaction, without_check_access
 
 from xtools_crm_base.customer_related import CustomerRelatedMixin
+from xtools_crm_base.one2many_search import One2ManyBySearch
 
 from .deal_type import DEAL_TYPES
 from .exceptions import QuoteValidationError
@@ -415,6 +416,6 @@ class Sale(metaclass=PoolMeta):
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
 
-    crm_quotes = fields.One2Many(
+    crm_quotes = One2ManyBySearch(
         'crm.quote', 'customer', "Quotes",
         states={'invisible': ~Eval('crm_customer_type')})
