@@ -71,6 +71,9 @@ def parse_args(argv=None):
     parser.add_argument('--pg-uri', default=benchdb.pg_uri_default())
     parser.add_argument('--json', metavar='FILE',
         help="also write the results as JSON")
+    parser.add_argument('--profile', metavar='FILE',
+        help="instead of timing, profile one import (cProfile) into FILE "
+        "and print its top functions")
     return parser.parse_args(argv)
 
 
@@ -305,6 +308,19 @@ def time_database(args, database, ids):
         }
 
 
+def profile(args, database, ids):
+    "One import under cProfile: the stats in args.profile, the top printed"
+    import cProfile
+    import pstats
+    data = workbook(args.rows, ids['owners'])
+    profiler = cProfile.Profile()
+    profiler.runcall(one, database.name, ids, data, 'import')
+    profiler.dump_stats(args.profile)
+    stats = pstats.Stats(args.profile)
+    stats.sort_stats('cumulative').print_stats(60)
+    stats.sort_stats('tottime').print_stats(30)
+
+
 def report(result):
     cpu = result['cpu']
     rows = result['rows']
@@ -357,6 +373,9 @@ def main(argv=None):
         ids, seconds = build(database)
         print(f"[{args.backend}] built in {seconds:.0f} s; timing "
             f"{args.rows} rows …", flush=True)
+        if args.profile:
+            profile(args, database, ids)
+            return 0
         result = time_database(args, database, ids)
         print(report(result), flush=True)
     finally:

@@ -21,6 +21,7 @@ from trytond.transaction import Transaction
 from .access import context_company
 from .contact import DuplicateMobileWarning
 from .customer import IMPORT_CHECKED
+from .customer_import_create import create_customers
 from .customer_import_file import (
     CONTACTS, CUSTOMERS, DICTIONARY_COLUMNS, MAX_ROWS, FileReader, normalize)
 from .visibility import user_visibility
@@ -467,10 +468,12 @@ class CustomerFileImport(FileReader):
 
     # -- writing ------------------------------------------------------
 
-    def create(self, progress=None, stage=None):
+    def create(self, progress=None, stage=None, orm=False):
         """Create the checked customers by batches; progress(rows done)
         is called after each batch. stage: the import job that creates
-        them hidden, to show them all at once (customer_import_job.py)"""
+        them hidden, to show them all at once (customer_import_job.py).
+        Set-based (customer_import_create.py), or by Tryton's create()
+        with orm (to compare them)."""
         sequence = self.Party._code_sequence()
         done = 0
         with Transaction().set_context({CHECKED: True}):
@@ -484,7 +487,10 @@ class CustomerFileImport(FileReader):
                     for values, code in zip(
                             vlist, sequence.get_many(len(vlist))):
                         values.setdefault('code', code)
-                self.Party.create(vlist)
+                if orm:
+                    self.Party.create(vlist)
+                else:
+                    create_customers(self.Party, vlist)
                 done += len(vlist)
                 if progress:
                     progress(done)
