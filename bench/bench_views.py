@@ -491,19 +491,30 @@ def list_plan(module, xml_id, tab_index, uid, active_ids=None):
         }
 
 
-def list_page(plan):
-    "(ids, count) of the list's first page as sao asks it"
+def list_page(plan, parts=None):
+    """(ids, count) of the list's first page as sao asks it; parts: a dict
+    given the seconds of each step (search, count, read, tabs)"""
     from trytond.transaction import Transaction
     Model = Pool_().get(plan['model'])
+    parts = {} if parts is None else parts
+    clock = [time.perf_counter()]
+
+    def step(name):
+        clock.append(time.perf_counter())
+        parts[name] = clock[-1] - clock[-2]
     with Transaction().set_context(plan['context']):
         ids = list(map(int, Model.search(
                     plan['domain'], 0, LIMIT, plan['order'])))
+        step('search')
         count = len(ids)
         if count == LIMIT:
             count = Model.search_count(plan['domain'], 0, COUNT_LIMIT)
+        step('count')
         Model.read(ids, plan['fields'])
+        step('read')
         for domain in plan['count_tabs']:
             Model.search_count(domain, 0, TAB_COUNT_LIMIT)
+        step('tabs')
     return ids, count
 
 
@@ -602,6 +613,7 @@ def measure(args, dbname, users, plan, big):
     view_samples = {r: [] for r in roles}
     view_parts = {r: {} for r in roles}
     list_samples = {(r, n): [] for r in roles for n in args.lists}
+    list_parts = {(r, n): {} for r in roles for n in args.lists}
     found = {}
     views = 0 if args.no_view else args.view_repeat
     for i in range(max(args.repeat, views) + 2):    # two warm-up rounds
@@ -617,13 +629,17 @@ def measure(args, dbname, users, plan, big):
                     for part, seconds in parts.items():
                         view_parts[role].setdefault(part, []).append(seconds)
             for name in args.lists if i < args.repeat + 2 else []:
+                parts = {}
                 with request(dbname, user):
                     start = time.perf_counter()
-                    _, count = list_page(p['lists'][name])
+                    _, count = list_page(p['lists'][name], parts)
                     seconds = time.perf_counter() - start
                 found[role, name] = count
                 if i >= 2:
                     list_samples[role, name].append(seconds)
+                    for part, part_s in parts.items():
+                        list_parts[role, name].setdefault(
+                            part, []).append(part_s)
     result = {'view': {}, 'lists': {}}
     if not args.no_view:
         for role in roles:
@@ -632,7 +648,9 @@ def measure(args, dbname, users, plan, big):
                     for k, v in view_parts[role].items()})
     for name in args.lists:
         result['lists'][name] = {role: dict(
-                summary(list_samples[role, name]), found=found[role, name])
+                summary(list_samples[role, name]), found=found[role, name],
+                parts={k: summary(v)['median_ms']
+                    for k, v in list_parts[role, name].items()})
             for role in roles}
     return result
 
@@ -727,6 +745,13 @@ def report(result):
     lines.append(table(['list', 'found (no rules)', 'no rules'] + ROLES
             + [f'≤{GOAL_RATIO}×' + (f', <{goal_ms} ms' if goal_ms else '')],
             rows, align=['l'] + ['r'] * (3 + len(ROLES))))
+    rows = [[name] + [' / '.join(ms(by_role[r]['parts'].get(part, 0))
+                    for part in ['search', 'count', 'read', 'tabs'])
+                for r in ROLES + ['baseline']]
+        for name, by_role in result['timings']['lists'].items()]
+    lines.append("\nlists by step, median ms: search / count / read / tab "
+        "counters")
+    lines.append(table(['list'] + ROLES + ['no rules'], rows))
     return '\n'.join(lines)
 
 
