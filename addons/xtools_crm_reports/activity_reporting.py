@@ -12,6 +12,8 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 
+from xtools_crm_base.linear_browse import LinearBrowse
+
 from .reporting import (
     company_currency_column, context_period, filter_dates, filter_owner,
     filter_timestamps, join_company_rates, report_company, round_amount,
@@ -20,7 +22,7 @@ from .reporting import (
 OPEN_OPPORTUNITY_STATES = ['lead', 'opportunity']
 
 
-class Shipments(ModelSQL, ModelView):
+class Shipments(LinearBrowse, ModelSQL, ModelView):
     "Goods shipped to customers per period and salesperson"
     __name__ = 'crm.reporting.shipment'
     __string__ = "Shipments"
@@ -75,7 +77,7 @@ class Shipments(ModelSQL, ModelView):
             group_by=[period, sale.crm_owner])
 
 
-class Funnel(ModelSQL, ModelView):
+class Funnel(LinearBrowse, ModelSQL, ModelView):
     "The open opportunities per stage (销售漏斗)"
     __name__ = 'crm.reporting.funnel'
     __string__ = "Sales Funnel"
@@ -134,7 +136,7 @@ class Funnel(ModelSQL, ModelView):
         return self.stage.rec_name if self.stage else ''
 
 
-class ActivityCounter(ModelSQL, ModelView):
+class ActivityCounter(LinearBrowse, ModelSQL, ModelView):
     "What each user did in the period (工作量计数器)"
     __name__ = 'crm.reporting.activity'
     __string__ = "Activity Counter"

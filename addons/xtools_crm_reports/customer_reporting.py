@@ -10,6 +10,8 @@ from trytond.pyson import Eval, If
 from trytond.tools import timezone as tz
 from trytond.transaction import Transaction
 
+from xtools_crm_base.linear_browse import LinearBrowse
+
 
 class CustomerContext(ModelView):
     "Filter of the customer statistics"
@@ -42,7 +44,7 @@ class CustomerContext(ModelView):
         return Transaction().context.get('to_date')
 
 
-class CustomerStatistics(ModelSQL, ModelView):
+class CustomerStatistics(LinearBrowse, ModelSQL, ModelView):
     "Customer Statistics: the number of customers of each owner, by type"
     __name__ = 'crm.reporting.customer'
     __string__ = "Customer Statistics"

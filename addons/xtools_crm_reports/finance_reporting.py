@@ -12,6 +12,7 @@ from trytond.model import ModelSQL, ModelView, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool
 
+from xtools_crm_base.linear_browse import LinearBrowse
 from xtools_crm_sales.deal import APPROVED_STATES
 
 from .reporting import (
@@ -19,7 +20,7 @@ from .reporting import (
     join_company_rates, report_company, round_amount, visible)
 
 
-class Receivable(ModelSQL, ModelView):
+class Receivable(LinearBrowse, ModelSQL, ModelView):
     "What each approved deal still has to receive"
     __name__ = 'crm.reporting.receivable'
     __string__ = "Receivables"
@@ -100,7 +101,7 @@ class Receivable(ModelSQL, ModelView):
             & visible('sale.sale', sale.id))
 
 
-class Payments(ModelSQL, ModelView):
+class Payments(LinearBrowse, ModelSQL, ModelView):
     "Receipts per period and salesperson"
     __name__ = 'crm.reporting.payment'
     __string__ = "Payments"

@@ -18,6 +18,13 @@ goods went out at (their average over the line's shipments).
 
 Each part reads only what the calling user may read: deals through the
 deal's record rules, returns through the return's.
+
+Reports that need neither the product nor the cost (by period,
+salesperson, department, year-on-year, targets) read deal_rows()
+instead: one row per deal, its untaxed total as Tryton stores it when the
+deal is confirmed (the sum of its lines' amounts, as the deal shows it),
+and one per return line. A deal has several lines: a fifth of the rows,
+and the lines not joined at all (bench/README.md, "Reports").
 """
 from sql import Literal, Union
 from sql.aggregate import Sum
@@ -26,6 +33,7 @@ from sql.operators import Neg
 
 from trytond.pool import Pool
 
+from xtools_crm_base.linear_browse import LinearBrowse
 from xtools_crm_sales.deal import APPROVED_STATES
 
 from .reporting import (
@@ -36,9 +44,11 @@ from .reporting import (
 RETURN_STATES = ['processing', 'done', 'closed']
 
 
-class SalesLines:
-    """Builds the query of the sales lines; reports call lines() and select
-    from its result with the withs it returns. Override the parts."""
+class SalesLines(LinearBrowse):
+    """Builds the query of the sales lines; reports call lines() (or
+    deal_rows()) and select from its result with the withs it returns.
+    Override the parts. A report's rows are browsed in linear time: the
+    boss's summary has thousands."""
     __slots__ = ()
 
     @classmethod
@@ -52,11 +62,24 @@ class SalesLines:
         Only the margin reports need the cost: it is what makes the query
         heavy (the shipped moves of every line, the cost prices), so the
         other reports leave it out."""
+        return cls._rows(cls._parts(with_dates),
+            with_product=True, with_cost=with_cost)
+
+    @classmethod
+    def deal_rows(cls, with_dates=True):
+        """(query, withs): as lines() without product, quantity and cost:
+        one row per approved deal (its untaxed total) and per return line"""
+        return cls._rows([
+                cls._deal_totals(with_dates),
+                cls._return_lines(with_dates, with_product=False)],
+            with_product=False, with_cost=False)
+
+    @classmethod
+    def _rows(cls, parts, with_product, with_cost):
         pool = Pool()
         User = pool.get('res.user')
         CostPrice = pool.get('product.cost_price')
         plan_without_jit()
-        parts = cls._parts(with_dates)
         union = Union(*parts, all_=True) if len(parts) > 1 else parts[0]
         user = User.__table__()
         from_item = union.join(user, type_='LEFT',
@@ -73,11 +96,14 @@ class SalesLines:
             union.customer.as_('customer'),
             union.deal.as_('deal'),
             union.deal_type.as_('deal_type'),
-            union.product.as_('product'),
-            union.quantity.as_('quantity'),
             convert(union.amount).as_('amount'),
             union.is_return.as_('is_return'),
             ]
+        if with_product:
+            columns += [
+                union.product.as_('product'),
+                union.quantity.as_('quantity'),
+                ]
         if with_cost:
             cost_price = CostPrice.__table__()
             from_item = from_item.join(cost_price, type_='LEFT',
@@ -134,19 +160,23 @@ class SalesLines:
         return [cls._deal_lines(with_dates), cls._return_lines(with_dates)]
 
     @classmethod
+    def _approved_deals(cls, sale, with_dates):
+        "The condition that sale (sale.sale's table) is an approved deal"
+        where = (sale.state.in_(sorted(APPROVED_STATES))
+            & (sale.company == (report_company() or -1))
+            & filter_owner(sale.crm_owner)
+            & visible_rows('sale.sale', sale))
+        if with_dates:
+            where &= filter_dates(sale.sale_date)
+        return where
+
+    @classmethod
     def _deal_lines(cls, with_dates):
         pool = Pool()
         Sale = pool.get('sale.sale')
         Line = pool.get('sale.line')
         sale = Sale.__table__()
         line = Line.__table__()
-        where = (sale.state.in_(sorted(APPROVED_STATES))
-            & (line.type == 'line')
-            & (sale.company == (report_company() or -1))
-            & filter_owner(sale.crm_owner)
-            & visible_rows('sale.sale', sale))
-        if with_dates:
-            where &= filter_dates(sale.sale_date)
         return line.join(sale, condition=line.sale == sale.id).select(
             (line.id * 2).as_('id'),
             sale.sale_date.as_('date'),
@@ -161,10 +191,37 @@ class SalesLines:
             line.quantity.as_('quantity'),
             (line.quantity * line.unit_price).as_('amount'),
             Literal(False).as_('is_return'),
-            where=where)
+            where=(line.type == 'line')
+            & cls._approved_deals(sale, with_dates))
 
     @classmethod
-    def _return_lines(cls, with_dates):
+    def _deal_totals(cls, with_dates):
+        """One row per approved deal: its untaxed total, stored by Tryton
+        when the deal is confirmed (summed from its lines if it is not)"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Line = pool.get('sale.line')
+        sale = Sale.__table__()
+        line = Line.__table__()
+        lines_total = line.select(
+            Sum(line.quantity * line.unit_price),
+            where=(line.sale == sale.id) & (line.type == 'line'))
+        total = Coalesce(sale.untaxed_amount_cache, lines_total, 0)
+        return sale.select(
+            (sale.id * 2).as_('id'),
+            sale.sale_date.as_('date'),
+            sale.company.as_('company'),
+            sale.currency.as_('currency'),
+            sale.crm_owner.as_('salesperson'),
+            sale.party.as_('customer'),
+            sale.id.as_('deal'),
+            sale.crm_deal_type.as_('deal_type'),
+            total.as_('amount'),
+            Literal(False).as_('is_return'),
+            where=cls._approved_deals(sale, with_dates))
+
+    @classmethod
+    def _return_lines(cls, with_dates, with_product=True):
         pool = Pool()
         Sale = pool.get('sale.sale')
         SaleLine = pool.get('sale.line')
@@ -180,22 +237,28 @@ class SalesLines:
             & visible_rows('crm.deal.return', return_))
         if with_dates:
             where &= filter_dates(return_.date)
+        columns = [
+            (line.id * 2 + 1).as_('id'),
+            return_.date.as_('date'),
+            sale.company.as_('company'),
+            sale.currency.as_('currency'),
+            sale.crm_owner.as_('salesperson'),
+            sale.party.as_('customer'),
+            sale.id.as_('deal'),
+            sale.crm_deal_type.as_('deal_type'),
+            ]
+        if with_product:
+            columns += [
+                sale_line.id.as_('sale_line'),
+                sale_line.product.as_('product'),
+                Neg(line.quantity).as_('quantity'),
+                ]
+        columns += [
+            Neg(line.quantity * line.unit_price).as_('amount'),
+            Literal(True).as_('is_return'),
+            ]
         return (line
             .join(return_, condition=line.document == return_.id)
             .join(sale, condition=return_.deal == sale.id)
             .join(sale_line, condition=line.sale_line == sale_line.id)
-            .select(
-                (line.id * 2 + 1).as_('id'),
-                return_.date.as_('date'),
-                sale.company.as_('company'),
-                sale.currency.as_('currency'),
-                sale.crm_owner.as_('salesperson'),
-                sale.party.as_('customer'),
-                sale.id.as_('deal'),
-                sale.crm_deal_type.as_('deal_type'),
-                sale_line.id.as_('sale_line'),
-                sale_line.product.as_('product'),
-                Neg(line.quantity).as_('quantity'),
-                Neg(line.quantity * line.unit_price).as_('amount'),
-                Literal(True).as_('is_return'),
-                where=where))
+            .select(*columns, where=where))

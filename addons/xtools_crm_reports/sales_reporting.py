@@ -38,12 +38,19 @@ class SalesReportMixin(SalesLines):
 
     @classmethod
     def table_query(cls):
-        lines, withs = cls.lines(with_cost=cls._with_cost)
+        lines, withs = cls._sales_rows()
         from_item, tables = cls._joins(lines)
         return from_item.select(*cls._columns(tables),
             where=cls._where(tables),
             group_by=cls._group_by(tables),
             with_=withs)
+
+    @classmethod
+    def _sales_rows(cls):
+        "lines() for the margins (cost, product), else the deals' totals"
+        if cls._with_cost:
+            return cls.lines(with_cost=True)
+        return cls.deal_rows()
 
     @classmethod
     def _joins(cls, lines):

@@ -258,7 +258,7 @@ class TargetProgress(SalesLines, ModelSQL, ModelView):
         user = User.__table__()
         department = Department.__table__()
         company = Company.__table__()
-        lines, withs = cls.lines(with_dates=False)
+        lines, withs = cls.deal_rows(with_dates=False)
         sales_key = month_key(lines.date).as_('key')
         sales = lines.select(
             lines.salesperson.as_('user'),

@@ -92,7 +92,7 @@ class SalesYoY(MonthRowMixin, SalesLines, ModelSQL, ModelView):
     @classmethod
     def table_query(cls):
         year = report_year()
-        lines, withs = cls.lines(with_dates=False)
+        lines, withs = cls.deal_rows(with_dates=False)
         key = month_key(lines.date).as_('key')
         monthly = NamedWith('crm_reporting_yoy_month', query=lines.select(
                 key,
@@ -160,7 +160,7 @@ class AnnualOverview(MonthRowMixin, SalesLines, ModelSQL, ModelView):
     def table_query(cls):
         year = report_year()
         start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        lines, withs = cls.lines(with_dates=False)
+        lines, withs = cls.deal_rows(with_dates=False)
         zero = Literal(0)
         parts = [
             lines.select(

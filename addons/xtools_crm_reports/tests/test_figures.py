@@ -205,6 +205,62 @@ class FiguresTestCase(unittest.TestCase):
         self.assertTrue(users)
 
     @with_transaction()
+    def test_sales_are_the_deals_untaxed_totals(self):
+        """A deal counts for its untaxed amount as the deal shows it (the
+        sum of its lines' rounded amounts), in the summary, the time
+        series and the year-on-year report alike"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        Summary = pool.get('crm.reporting.sales.summary')
+        ByPeriod = pool.get('crm.reporting.sales.period')
+        YoY = pool.get('crm.reporting.sales.yoy')
+        org, (p1, _), deals = build_company()
+        with set_company(org.company):
+            # 2 lines of 3 × 0.335 = 1.005 each: the deal shows 1.00 + 1.00
+            sale, = Sale.copy([deals['january']], default={
+                    'sale_date': dt.date(2022, 6, 1),
+                    'lines': [],
+                    })
+            Sale.write([sale], {'lines': [('create', [{
+                                'type': 'line', 'product': p1.id,
+                                'unit': p1.default_uom.id, 'quantity': 3,
+                                'unit_price': D('0.335')}] * 2)]})
+            Sale.store_cache([sale])
+            table = Sale.__table__()
+            Transaction().connection.cursor().execute(*table.update(
+                    [table.state], ['confirmed'], where=table.id == sale.id))
+            Transaction().cache.clear()
+            shown = Sale(sale.id).untaxed_amount
+            self.assertEqual(shown, D('2.00'))
+            with Transaction().set_context(
+                    from_date=dt.date(2022, 6, 1),
+                    to_date=dt.date(2022, 6, 30), period='month',
+                    year=2022):
+                summary, = Summary.search([])
+                period, = ByPeriod.search([])
+                june = YoY.search([('month', '=', 6)])[0]
+        self.assertEqual(
+            (summary.sales, period.net, june.net), (shown, shown, shown))
+
+    @with_transaction()
+    def test_long_report_browsed_in_one_list(self):
+        """Every row of a report shares one id list (read ahead from it),
+        as Tryton's browse gives it, without its per-record check of
+        the whole list"""
+        Detail = Pool().get('crm.reporting.sales.detail')
+        org, _, _ = build_company()
+        with set_company(org.company):
+            records = Detail.search([])
+            ids = [r.id for r in records]
+            self.assertGreater(len(ids), 3)
+            self.assertTrue(all(r._ids is records[0]._ids for r in records))
+            self.assertEqual(records[0]._ids, ids)
+            again = Detail.browse(ids)
+            self.assertEqual(
+                [(r.id, r.amount, r.date) for r in again],
+                [(r.id, r.amount, r.date) for r in records])
+
+    @with_transaction()
     def test_department_with_sub_department(self):
         """A department counts its sub-department's sales, and its filter
         covers them"""
