@@ -7,7 +7,7 @@ Lines follow the customer's visibility like any customer-related record:
 Tryton applies the customer's rules to a table_query model as to a table."""
 import datetime as dt
 
-from sql import Cast, Literal, Union
+from sql import Cast, Join, Literal, Union
 from sql.conditionals import Case, Coalesce
 from sql.operators import Concat
 
@@ -15,6 +15,7 @@ from trytond import backend
 from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import And, Date, Eval, If
+from trytond.transaction import Transaction
 
 from .customer_related import CustomerRelatedMixin
 from .schedule import company_timezone, local_day_start
@@ -67,14 +68,43 @@ class CustomerTimeline(CustomerRelatedMixin, ModelSQL, ModelView):
             ]
 
     @classmethod
+    def read(cls, ids, fields_names):
+        # Each arm reads only the records of the rows asked for
+        # (table_query): the id of a row is computed, no index finds it.
+        with Transaction().set_context(
+                _crm_timeline_rows=sorted({int(i) for i in ids})):
+            return super().read(ids, fields_names)
+
+    @classmethod
     def table_query(cls):
-        return Union(*map(cls._typed, cls._queries()), all_=True)
+        queries = cls._queries()
+        rows = Transaction().context.get('_crm_timeline_rows')
+        if rows is not None:
+            for query, keys in zip(queries, cls._arm_keys(rows)):
+                cls._only_records(query, keys)
+        return Union(*map(cls._typed, queries), all_=True)
 
     @classmethod
     def _queries(cls):
         "The arms of the timeline's union, one per kind of row"
         return [
             cls._activity_query(), cls._task_query(), cls._schedule_query()]
+
+    @classmethod
+    def _arm_keys(cls, ids):
+        """For each arm of _queries(), the ids of its records among the
+        rows ids (the inverse of the row ids of _columns)"""
+        return [[i // 3 for i in ids if i % 3 == rank] for rank in range(3)]
+
+    @staticmethod
+    def _only_records(query, ids):
+        "Restrict the arm query to the records ids of its table"
+        table = query.from_[0]
+        while isinstance(table, Join):
+            table = table.left
+        where = (fields.SQL_OPERATORS['in'](table.id, ids) if ids
+            else Literal(False))
+        query.where = where if query.where is None else query.where & where
 
     @classmethod
     def _typed(cls, query):

@@ -8,6 +8,8 @@ they show on that customer's view as any record does. A project has
 several: its follow-up records are shown on the timeline of each customer
 involved (main customer and partner units), through extra timeline rows
 flagged ``via_project``."""
+from math import isqrt
+
 from sql import Cast, Literal, Null, Union
 from sql.conditionals import Coalesce
 
@@ -218,6 +220,20 @@ class CustomerTimeline(metaclass=PoolMeta):
             queries.append(cls._via_project_query(
                     base, cls._kind_ranks[model]))
         return queries
+
+    @classmethod
+    def _arm_keys(cls, ids):
+        # Base rows: twice the base id; rows through projects: odd, twice
+        # the Cantor pairing of the base key and the customer, plus one.
+        keys = super()._arm_keys([i // 2 for i in ids if i % 2 == 0])
+        via_project = [[] for _ in cls._kind_ranks]
+        for i in ids:
+            if i % 2 and i > 0:
+                pair = (i - 1) // 2
+                w = (isqrt(8 * pair + 1) - 1) // 2
+                key = w - (pair - w * (w + 1) // 2)
+                via_project[key % 3].append(key // 3)
+        return keys + via_project
 
     @classmethod
     def _project_customers(cls):

@@ -170,6 +170,9 @@ CONTEXT_KEYS = [
         "checked as a whole"),
     ContextKey('_crm_transferring', 'stripped', "a logged transfer changes "
         "the owner"),
+    ContextKey('_crm_timeline_rows', 'stripped', "the timeline rows a read "
+        "asks for: each arm of the timeline's union reads only their "
+        "records (timeline.py)"),
     ContextKey('language', 'tryton', "the language of the answers",
         hostile='zh_CN'),
     ContextKey('_datetime', 'tryton', "Tryton's reading of a record's "

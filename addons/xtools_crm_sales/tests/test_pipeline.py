@@ -1,10 +1,15 @@
 """The sales pipeline (SPEC S1–S3, S9): who sees opportunities, projects
 and quotes, what the funnel counts for whom, the timeline rows of projects,
 price lists by customer group and the tracking style menus."""
+import datetime as dt
 import re
 import unittest
 from contextlib import contextmanager
 from decimal import Decimal
+from unittest.mock import patch
+
+from sql import Literal
+from sql.aggregate import Count
 
 from trytond import backend
 from trytond.model.exceptions import AccessError, ValidationError
@@ -67,6 +72,66 @@ class PipelineTestCase(unittest.TestCase):
                 self.assertFalse([line for line in conditions
                         if re.search(r'\ba\.(customer|id)\b', line)],
                     '\n'.join(plan))
+
+    @with_transaction()
+    def test_timeline_read_looks_at_the_rows_read_only(self):
+        """Reading timeline rows by id (a page of the customer's tab) reads
+        in each arm of the union (activities, tasks, schedules, and each
+        through projects) only the records of those rows, not every
+        follow-up of every customer; every kind of row reads back alike"""
+        pool = Pool()
+        Project = pool.get('crm.project')
+        Activity = pool.get('crm.activity')
+        Task = pool.get('crm.task')
+        Schedule = pool.get('crm.schedule')
+        Timeline = pool.get('crm.customer.timeline')
+        company, users, customers = self.organisation()
+        main, partner = customers['staff_a1'], customers['staff_b']
+        today = pool.get('ir.date').today()
+        start = dt.datetime.combine(today, dt.time(9))
+        with set_company(company):
+            project, = Project.create([{
+                        'name': "Tower", 'customer': main.id,
+                        'partners': [('create', [{
+                                        'customer': partner.id,
+                                        'role': 'builder'}])],
+                        }])
+            for customer in [main, partner]:
+                Activity.create([{'customer': customer.id,
+                            'subject': f"Call {i}"} for i in range(3)])
+            linked = {'customer': main.id, 'project': project.id}
+            Activity.create([dict(linked, subject="Kick-off")])
+            Task.create([dict(linked, subject="Plan", due_date=today)])
+            Schedule.create([dict(linked, subject="Site visit",
+                        start=start, end=start + dt.timedelta(hours=1))])
+
+            names = ['subject', 'customer', 'via_project', 'source', 'kind']
+            rows = Timeline.search([])
+            everything = {r['id']: r
+                for r in Timeline.read([r.id for r in rows], names)}
+            self.assertEqual(len(rows), 12)
+            self.assertEqual(
+                sum(r['via_project'] for r in everything.values()), 3)
+
+            unions = []
+            table_query = Timeline.table_query
+
+            def recorded():
+                union = table_query()
+                unions.append(union)
+                return union
+            cursor = Transaction().connection.cursor()
+            for row in rows:
+                unions.clear()
+                with patch.object(Timeline, 'table_query', recorded):
+                    values, = Timeline.read([row.id], names)
+                with self.subTest(row=everything[row.id]['subject'],
+                        via_project=everything[row.id]['via_project']):
+                    self.assertEqual(values, everything[row.id])
+                    self.assertTrue(unions)
+                    for union in unions:
+                        cursor.execute(*union.select(Count(Literal(1))))
+                        self.assertEqual(cursor.fetchone()[0], 1)
 
     @with_transaction()
     def test_opportunity_follows_customer(self):
