@@ -87,6 +87,10 @@ PROVEN = {
         # value_compact is compute_fields' own
         'value', 'value_compact',
         },
+    'party.party.lang': {
+        # The party just created, the company-dependent value's own link
+        'party',
+        },
     'party.address': {
         # The party just created (no domain)
         'party',
@@ -200,14 +204,26 @@ def _insert(Model, rows):
             for sub in grouped_slice(formatted, size):
                 cursor.execute(*table.insert(columns, list(sub)))
         else:
+            # One row at a time (SQLite), the statement compiled once:
+            # each row's values are its parameters
             new_ids = []
+            returning = [table.id] if database.has_returning() else None
+            query = None
             for row in formatted:
-                if database.has_returning():
-                    cursor.execute(*table.insert(
-                            columns, [row], [table.id]))
+                # create_date is CURRENT_TIMESTAMP, not a parameter
+                params = [row[0]] + row[2:]
+                if query is None:
+                    query, first = tuple(table.insert(
+                            columns, [row], returning))
+                    if list(first) != params:
+                        query = None
+                if query is None:
+                    cursor.execute(*table.insert(columns, [row], returning))
+                else:
+                    cursor.execute(query, params)
+                if returning:
                     new_ids.append(cursor.fetchone()[0])
                 else:
-                    cursor.execute(*table.insert(columns, [row]))
                     new_ids.append(database.lastid(cursor))
         for index, id_ in zip(indexes, new_ids):
             ids[index] = id_
@@ -276,7 +292,7 @@ def _set_multivalue(Model, name, ids, value):
     link = next(n for n, f in Value._fields.items()
         if f._type == 'many2one' and f.model_name == Model.__name__)
     template = made[0]._save_values()
-    Value.create([{**template, link: id_} for id_ in ids])
+    checked_create(Value, [{**template, link: id_} for id_ in ids])
 
 
 def _browse(Model, ids):
@@ -351,9 +367,11 @@ def _unproven(Model, vlist):
     "The fields checked by _validate: all but those proven for this batch"
     proven = set()
     for name, field in Model._fields.items():
-        # A one2many left empty in every record: its domain has nothing to
-        # check (Tryton's check returns when there are no relations)
-        if (isinstance(field, (fields.One2Many, fields.Many2Many))
+        # A relation field left empty in every record: its domain has
+        # nothing to check (Tryton's check returns when there are no
+        # relations), and it is not required
+        if (isinstance(field, (fields.One2Many, fields.Many2Many,
+                        fields.Many2One))
                 and not isinstance(field, fields.Function)
                 and not field.required and 'required' not in field.states
                 and not any(values.get(name) for values in vlist)):
@@ -368,6 +386,10 @@ def _unproven(Model, vlist):
         if getattr(field, 'size', None) is not None:
             continue
         proven.add(name)
+    if not Pool().test:
+        # _validate checks no Function field outside the tests
+        proven |= {n for n, f in Model._fields.items()
+            if isinstance(f, fields.Function)}
     return set(Model._fields) - proven
 
 
