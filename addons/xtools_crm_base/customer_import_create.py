@@ -337,18 +337,29 @@ def _compute_fields(Model, records):
     cursor = transaction.connection.cursor()
     table = Model.__table__()
     by_fields = defaultdict(list)
+    queries = {}    # field names → the UPDATE compiled once
     for record in records:
         values = record.compute_fields()
         if not values:
             continue
-        names = sorted(values)
-        cursor.execute(*table.update(
-                [table.write_uid, table.write_date]
-                + [Column(table, n) for n in names],
-                [transaction.user, CurrentTimestamp()]
-                + [Model._fields[n].sql_format(values[n]) for n in names],
-                where=table.id == record.id))
-        by_fields[tuple(names)].append(record.id)
+        names = tuple(sorted(values))
+        # write_date is CURRENT_TIMESTAMP, not a parameter
+        params = [transaction.user] + [
+            Model._fields[n].sql_format(values[n]) for n in names] + [
+            record.id]
+        query = table.update(
+            [table.write_uid, table.write_date]
+            + [Column(table, n) for n in names],
+            [params[0], CurrentTimestamp()] + params[1:-1],
+            where=table.id == record.id)
+        if names not in queries:
+            sql, first = tuple(query)
+            queries[names] = sql if list(first) == params else None
+        if queries[names] is None:
+            cursor.execute(*query)
+        else:
+            cursor.execute(queries[names], params)
+        by_fields[names].append(record.id)
     if not by_fields:
         return records
     ids = [r.id for r in records]
