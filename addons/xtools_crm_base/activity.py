@@ -16,10 +16,12 @@ from trytond.transaction import Transaction
 from .customer_related import CustomerRelatedMixin
 from .dictionary import dictionary_field
 from .followup import FollowupCustomerMixin
+from .linear_browse import LinearBrowse
 
 
 class Activity(
-        CustomerRelatedMixin, FollowupCustomerMixin, ModelSQL, ModelView):
+        LinearBrowse, CustomerRelatedMixin, FollowupCustomerMixin, ModelSQL,
+        ModelView):
     "Activity (行动历史)"
     __name__ = 'crm.activity'
     __string__ = "Activity"

@@ -19,6 +19,7 @@ from .access import context_company
 from .date_range import DateRangeMixin
 from .exceptions import ScheduleValidationError
 from .followup import OptionalCustomerMixin
+from .linear_browse import LinearBrowse
 
 RECURRENCES = [
     ('none', "Does not repeat"),
@@ -63,7 +64,9 @@ def local_day_start(date=None):
     return start.astimezone(tz.UTC).replace(tzinfo=None)
 
 
-class Schedule(DateRangeMixin, OptionalCustomerMixin, ModelSQL, ModelView):
+class Schedule(
+        LinearBrowse, DateRangeMixin, OptionalCustomerMixin, ModelSQL,
+        ModelView):
     "Schedule (日程)"
     __name__ = 'crm.schedule'
     __string__ = "Schedule"

@@ -13,6 +13,7 @@ from .access import readable_ids
 from .boolean_search import boolean_domain
 from .exceptions import TaskAssigneeError, TaskLateReasonError
 from .followup import FollowupCustomerMixin, OptionalCustomerMixin
+from .linear_browse import LinearBrowse
 
 STATES = [
     ('open', "Open"),
@@ -22,7 +23,7 @@ STATES = [
 
 
 class Task(
-        OptionalCustomerMixin, FollowupCustomerMixin,
+        LinearBrowse, OptionalCustomerMixin, FollowupCustomerMixin,
         Workflow, ModelSQL, ModelView):
     "Task (待办任务)"
     __name__ = 'crm.task'

@@ -18,6 +18,7 @@ from trytond.pyson import And, Date, Eval, If
 from trytond.transaction import Transaction
 
 from .customer_related import CustomerRelatedMixin
+from .linear_browse import LinearBrowse
 from .schedule import company_timezone, local_day_start
 
 KINDS = [
@@ -38,7 +39,8 @@ SOURCES = [
     ]
 
 
-class CustomerTimeline(CustomerRelatedMixin, ModelSQL, ModelView):
+class CustomerTimeline(
+        LinearBrowse, CustomerRelatedMixin, ModelSQL, ModelView):
     "Customer follow-up timeline"
     __name__ = 'crm.customer.timeline'
     __string__ = "Customer Follow-up"

@@ -7,7 +7,7 @@ import datetime as dt
 import unittest
 from unittest.mock import patch
 
-from trytond.model import fields
+from trytond.model import ModelStorage, fields
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -100,3 +100,21 @@ class One2ManyBySearchTestCase(unittest.TestCase):
             [{n: tuple(v[n]) for n in TABS} for v in one])
         self.assertEqual(
             [len(v['crm_activities']) for v in values], [8, 4])
+
+    @with_transaction()
+    def test_tab_rows_browsed_in_linear_time(self):
+        """A page of a tab's rows (1,000 at most for sao) is browsed without
+        Tryton's check of the whole id list for each row (LinearBrowse)"""
+        pool = Pool()
+        init = ModelStorage.__init__
+        for name in ['crm.activity', 'crm.task', 'crm.schedule',
+                'crm.customer.timeline']:
+            Model = pool.get(name)
+            with patch.object(ModelStorage, '__init__', autospec=True,
+                    side_effect=init) as created:
+                records = Model.browse(range(1, 1001))
+            with self.subTest(model=name):
+                self.assertEqual([r.id for r in records], list(range(1, 1001)))
+                self.assertEqual(created.call_count, 1000)
+                self.assertEqual(sum(
+                        '_ids' in c.kwargs for c in created.call_args_list), 0)
