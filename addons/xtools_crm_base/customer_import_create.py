@@ -338,6 +338,7 @@ def _compute_fields(Model, records):
     table = Model.__table__()
     by_fields = defaultdict(list)
     queries = {}    # field names → the UPDATE compiled once
+    to_update = defaultdict(list)   # field names → parameters of each
     for record in records:
         values = record.compute_fields()
         if not values:
@@ -358,8 +359,11 @@ def _compute_fields(Model, records):
         if queries[names] is None:
             cursor.execute(*query)
         else:
-            cursor.execute(queries[names], params)
+            to_update[names].append(params)
         by_fields[names].append(record.id)
+    for names, params in to_update.items():
+        # One round trip per batch on PostgreSQL (psycopg pipelines it)
+        cursor.executemany(queries[names], params)
     if not by_fields:
         return records
     ids = [r.id for r in records]
