@@ -248,16 +248,24 @@ def explain(dbname, users, searches):
     from trytond.pool import Pool
     out = []
     for search in searches:
-        for role in ['staff', 'baseline']:
+        # A department's leader: the rules' owners ANDed with the search
+        for role in ['staff', 'manager', 'baseline']:
             clause, plain = clause_of(search)
             with bp.request(dbname, users[role]['id'],
                     users[role]['check_access']), plain:
                 Party = Pool().get('party.party')
-                query = Party.search([bp.DOMAIN, clause],
-                    0, bp.LIMIT, bp.ORDER, query=True)
-                sql, params = tuple(query)
-                out.append(f"\n### {search}, {role}\n")
-                out.extend('    ' + line for line in explain_sql(sql, params))
+                domain = [bp.DOMAIN, clause]
+                for what, query in [
+                        ('page', Party.search(domain,
+                                0, bp.LIMIT, bp.ORDER, query=True)),
+                        ('count', Party.search(domain,
+                                0, bp.SAO_COUNT_LIMIT, [], count=True,
+                                query=True)),
+                        ]:
+                    sql, params = tuple(query)
+                    out.append(f"\n### {search}, {role}, {what}\n")
+                    out.extend(
+                        '    ' + line for line in explain_sql(sql, params))
     return '\n'.join(out)
 
 
