@@ -200,9 +200,16 @@ def _insert(Model, rows):
             columns.append(table.id)
             for row, id_ in zip(formatted, new_ids):
                 row.append(id_)
-            size = backend.MAX_QUERY_PARAMS // (len(columns) + 1)
-            for sub in grouped_slice(formatted, size):
-                cursor.execute(*table.insert(columns, list(sub)))
+            # The ids known (PostgreSQL): one single-row INSERT compiled
+            # once, sent for all rows at once (psycopg pipelines it)
+            query, first = tuple(table.insert(columns, formatted[:1]))
+            params = [[row[0]] + row[2:] for row in formatted]
+            if list(first) == params[0]:
+                cursor.executemany(query, params)
+            else:
+                size = backend.MAX_QUERY_PARAMS // (len(columns) + 1)
+                for sub in grouped_slice(formatted, size):
+                    cursor.execute(*table.insert(columns, list(sub)))
         else:
             # One row at a time (SQLite), the statement compiled once:
             # each row's values are its parameters
