@@ -19,6 +19,14 @@ models, in this order:
    everything linked to them, are hidden, except in the bin's own view
    (context crm_recycle_bin), where the hierarchy rules still apply.
 
+Last, on every model, the arms of an OR that reach the customer through
+the same link are merged into one: Tryton wraps each rule of the
+customer in its own (link, 'where', …), i.e. one correlated subquery per
+reason a user may see a customer, which the database must run for every
+row it counts (a deal list ran five per deal); one subquery whose
+condition ORs the reasons is the same set of records and one index
+lookup per row (bench/README.md, bench_views.py).
+
 The rule cache is keyed on the user (the domains depend on who asks, not
 only on the groups) and on the bin view. Other modules only add to the
 context: the pool its readable libraries (crm_read_also), the sales module
@@ -85,6 +93,49 @@ def _drop_nothing(domain):
     return [_drop_nothing(d) for d in domain]
 
 
+def _single(domain):
+    "domain without the list around a single clause"
+    while (isinstance(domain, list) and len(domain) == 1
+            and isinstance(domain[0], (list, tuple))):
+        domain = domain[0]
+    return domain
+
+
+def _merge_where(domain):
+    """domain with the (link, 'where', d1) … (link, 'where', dn) arms of
+    each OR made one (link, 'where', ['OR', d1, … dn]): "the link is one
+    of the records of d1 or … of dn" is "one of the records of d1 or … dn",
+    whatever the link (many2one, one2many, many2many)"""
+    if not isinstance(domain, list) or not domain:
+        return domain
+    if domain[0] != 'OR':
+        return [d if isinstance(d, str) else _merge_where(d) for d in domain]
+    arms = []
+    for arm in domain[1:]:
+        arm = _single(_merge_where(arm))
+        if isinstance(arm, list) and arm and arm[0] == 'OR':
+            arms.extend(arm[1:])
+        else:
+            arms.append(arm)
+    merged, by_link = [], {}
+    for arm in arms:
+        if (isinstance(arm, tuple) and len(arm) == 3
+                and arm[1] == 'where'):
+            if arm[0] in by_link:
+                by_link[arm[0]].append(arm[2])
+                continue
+            by_link[arm[0]] = [arm[2]]
+        merged.append(arm)
+    result = ['OR']
+    for arm in merged:
+        if (isinstance(arm, tuple) and len(arm) == 3 and arm[1] == 'where'
+                and len(by_link[arm[0]]) > 1):
+            arm = (arm[0], 'where', _drop_nothing(
+                    ['OR'] + by_link[arm[0]]))
+        result.append(arm)
+    return result
+
+
 def _link_not_binned(domain):
     "domain with its (link, 'where', NOT_BINNED) made (link, 'not where', …)"
     if isinstance(domain, (list, tuple)):
@@ -133,7 +184,7 @@ class Rule(metaclass=PoolMeta):
         cls._crm_hide_binned(model_name, clause, clause_global)
         for clauses in [clause, clause_global]:
             for group in clauses:
-                clauses[group] = _drop_nothing(clauses[group])
+                clauses[group] = _drop_nothing(_merge_where(clauses[group]))
         return clause, clause_global
 
     # -- step 1 ----------------------------------------------------------------
