@@ -12,6 +12,12 @@ Day limits (company day, see today.pool_today), by the rule's clock:
 - NO_CONTACT (temporary / private library): returned on the day the last
   follow-up or contact (or the day it entered the library, if later) is
   as many days old as the limit of its grade, else of its rule.
+
+Each rule's condition is an OR of one arm per grade, every arm "this
+library, this grade, (day) before this day" on an index of the customers
+(library, day): the "returning soon" list and the run read the few
+customers near their return instead of computing every library
+customer's date (bench/README.md, bench_views.py).
 """
 import datetime as dt
 
@@ -21,6 +27,7 @@ from sql.functions import CurrentTimestamp
 from sql.operators import Or
 
 from trytond import backend
+from trytond.model import Index
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
@@ -85,6 +92,24 @@ class ReturnSettings:
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
 
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The arms of the rules' conditions (_crm_pool_rule_condition)
+        cls._sql_indexes.update({
+                Index(t,
+                    (t.crm_library, Index.Equality()),
+                    (cls._crm_pool_reference(t), Index.Range())),
+                Index(t,
+                    (t.crm_library, Index.Equality()),
+                    (t.crm_protection_end, Index.Range())),
+                # The order of the "returning soon" list (act_pool_returning)
+                Index(t,
+                    (t.crm_library_date, Index.Range(order='ASC')),
+                    (t.id, Index.Range(order='ASC'))),
+                })
+
     # -- hooks for the deals (sales.py) ---------------------------------------
 
     @classmethod
@@ -136,12 +161,24 @@ class Party(metaclass=PoolMeta):
                 & (party.crm_protection_end != Null)
                 & (party.crm_protection_end < horizon))
         elif rule.clock == NO_CONTACT:
-            threshold = cls._crm_pool_by_grade(
-                party, settings, rule,
-                lambda days: horizon - dt.timedelta(days=days))
-            if threshold is not None:
-                return owned & (cls._crm_pool_reference(party) <= threshold)
-            return None
+            # reference <= (the grade's limit, else the rule's) before
+            # horizon, one arm per limit so that each is an index range
+            reference = cls._crm_pool_reference(party)
+            grades = sorted(settings.grade_days.items())
+            arms = [(party.crm_maturity == grade)
+                & (reference <= horizon - dt.timedelta(days=days))
+                for grade, days in grades]
+            default = settings.rule_days(rule)
+            if default:
+                arm = reference <= horizon - dt.timedelta(days=default)
+                if grades:
+                    # The customers without a grade of its own limit
+                    arm &= ((party.crm_maturity == Null)
+                        | ~party.crm_maturity.in_([g for g, _ in grades]))
+                arms.append(arm)
+            if not arms:
+                return None
+            return Or([owned & arm for arm in arms])
         raise ValueError(f"no condition for the clock {rule.clock!r}")
 
     @classmethod
