@@ -20,6 +20,7 @@ from .date_range import DateRangeMixin
 from .exceptions import ScheduleValidationError
 from .followup import OptionalCustomerMixin
 from .linear_browse import LinearBrowse
+from .selection_labels import SelectionLabels
 
 RECURRENCES = [
     ('none', "Does not repeat"),
@@ -65,8 +66,8 @@ def local_day_start(date=None):
 
 
 class Schedule(
-        LinearBrowse, DateRangeMixin, OptionalCustomerMixin, ModelSQL,
-        ModelView):
+        LinearBrowse, SelectionLabels, DateRangeMixin, OptionalCustomerMixin,
+        ModelSQL, ModelView):
     "Schedule (日程)"
     __name__ = 'crm.schedule'
     __string__ = "Schedule"

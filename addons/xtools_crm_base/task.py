@@ -14,6 +14,7 @@ from .boolean_search import boolean_domain
 from .exceptions import TaskAssigneeError, TaskLateReasonError
 from .followup import FollowupCustomerMixin, OptionalCustomerMixin
 from .linear_browse import LinearBrowse
+from .selection_labels import SelectionLabels
 
 STATES = [
     ('open', "Open"),
@@ -23,8 +24,8 @@ STATES = [
 
 
 class Task(
-        LinearBrowse, OptionalCustomerMixin, FollowupCustomerMixin,
-        Workflow, ModelSQL, ModelView):
+        LinearBrowse, SelectionLabels, OptionalCustomerMixin,
+        FollowupCustomerMixin, Workflow, ModelSQL, ModelView):
     "Task (待办任务)"
     __name__ = 'crm.task'
     __string__ = "Task"

@@ -19,6 +19,7 @@ from trytond.transaction import Transaction
 
 from .customer_related import CustomerRelatedMixin
 from .linear_browse import LinearBrowse
+from .selection_labels import SelectionLabels
 from .schedule import company_timezone, local_day_start
 
 KINDS = [
@@ -40,7 +41,8 @@ SOURCES = [
 
 
 class CustomerTimeline(
-        LinearBrowse, CustomerRelatedMixin, ModelSQL, ModelView):
+        LinearBrowse, SelectionLabels, CustomerRelatedMixin, ModelSQL,
+        ModelView):
     "Customer follow-up timeline"
     __name__ = 'crm.customer.timeline'
     __string__ = "Customer Follow-up"

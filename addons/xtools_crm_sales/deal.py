@@ -17,6 +17,7 @@ from trytond.transaction import Transaction
 
 from xtools_crm_base.access import ButtonAccessMixin
 from xtools_crm_base.dictionary import dictionary_field
+from xtools_crm_base.selection_labels import SelectionLabels
 
 from .exceptions import (
     ContractGoodsError, ContractLinesError, DealCategoryError,
@@ -44,7 +45,7 @@ DEAL_LINE_FIELDS = {
     }
 
 
-class Sale(ButtonAccessMixin, metaclass=PoolMeta):
+class Sale(SelectionLabels, ButtonAccessMixin, metaclass=PoolMeta):
     __name__ = 'sale.sale'
 
     crm_owner = fields.Many2One(

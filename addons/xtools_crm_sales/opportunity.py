@@ -28,6 +28,7 @@ from trytond.transaction import Transaction
 from xtools_crm_base.access import ButtonAccessMixin, context_company
 from xtools_crm_base.dictionary import dictionary_field
 from xtools_crm_base.one2many_search import One2ManyBySearch
+from xtools_crm_base.selection_labels import SelectionLabels
 
 from .exceptions import LostReasonError, WonReasonError
 
@@ -153,7 +154,7 @@ class OpportunityStage(
         return result
 
 
-class Opportunity(ButtonAccessMixin, metaclass=PoolMeta):
+class Opportunity(SelectionLabels, ButtonAccessMixin, metaclass=PoolMeta):
     __name__ = 'sale.opportunity'
 
     _tracking = {

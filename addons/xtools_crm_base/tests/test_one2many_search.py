@@ -7,7 +7,7 @@ import datetime as dt
 import unittest
 from unittest.mock import patch
 
-from trytond.model import ModelStorage, fields
+from trytond.model import Model, ModelStorage, fields
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
@@ -118,3 +118,26 @@ class One2ManyBySearchTestCase(unittest.TestCase):
                 self.assertEqual(created.call_count, 1000)
                 self.assertEqual(sum(
                         '_ids' in c.kwargs for c in created.call_args_list), 0)
+
+    @with_transaction()
+    def test_tab_selection_labels_one_definition(self):
+        """A page of tasks read with their state's label (as sao asks a
+        list) makes the field's definition once, not once per row"""
+        pool = Pool()
+        Task = pool.get('crm.task')
+        company, users, customers = build_organisation()
+        self.followups(customers['staff_a1'], users['staff_a1'], 120)
+        tasks = Task.search([('customer', '=', customers['staff_a1'].id)])
+        Task.write(tasks[:10], {'state': 'done', 'done_date': None})
+        fields_get = Model.fields_get.__func__
+        made = []
+
+        def counted(cls, fields_names=None, level=0):
+            made.append((cls.__name__, tuple(fields_names or ())))
+            return fields_get(cls, fields_names, level)
+        with patch.object(Model, 'fields_get', classmethod(counted)):
+            rows = Task.read([t.id for t in tasks], ['state', 'state:string'])
+        self.assertEqual(
+            {(r['state'], r['state:string']) for r in rows},
+            {('open', "Open"), ('done', "Done")})
+        self.assertEqual(made.count(('crm.task', ('state',))), 1)
