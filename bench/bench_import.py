@@ -20,7 +20,9 @@ RPC), each in its own transaction rolled back afterwards, alternately:
   per-record warnings off), the party codes drawn per batch;
 - sql: the same parties, contacts, mechanisms and addresses inserted with
   one INSERT per table and batch (python-sql), no ORM at all: the floor;
-- check: the import's reading and checking of the file alone.
+- check: the import's reading and checking of the file alone;
+- orm (with --orm): the import creating its checked rows by Tryton's
+  create(), as it did until 2026-12-04: the same run's "before".
 Goal: import ≤ 2× bare and ≥ 1,000 rows per CPU second.
 
     .venv/bin/python bench/bench_import.py                  # SQLite, 10,000
@@ -43,7 +45,7 @@ from benchlib.timing import ms, summary, table  # noqa: E402
 MODULE = 'xtools_crm_base'
 GOAL_RATIO = 2.0
 GOAL_ROWS_PER_CPU_SECOND = 1000
-KINDS = ['import', 'bare', 'sql', 'check']
+KINDS = ['import', 'bare', 'sql', 'check', 'orm']
 PROVINCES = [
     ('CN-ZJ', "浙江省", ["杭州市", "宁波市", "嘉兴市"]),
     ('CN-JS', "江苏省", ["南京市", "苏州市", "无锡市"]),
@@ -71,6 +73,9 @@ def parse_args(argv=None):
     parser.add_argument('--pg-uri', default=benchdb.pg_uri_default())
     parser.add_argument('--json', metavar='FILE',
         help="also write the results as JSON")
+    parser.add_argument('--orm', action='store_true',
+        help="also time the import creating its rows by Tryton's create() "
+        "(as it did until 2026-12-04)")
     parser.add_argument('--profile', metavar='FILE',
         help="instead of timing, profile one import (cProfile) into FILE "
         "and print its top functions")
@@ -185,6 +190,14 @@ def one(dbname, ids, data, kind, values=None):
                         (i.row, i.column, i.reason)
                         for i in importer.issues[:5]])
             count = len(importer.customers)
+        elif kind == 'orm':
+            # The import as it was until 2026-12-04: its checked rows
+            # created by Tryton's create() (the same run's "before")
+            importer = CustomerFileImport(data)
+            assert importer.check()
+            importer._warn_duplicate_mobiles()
+            importer.create(orm=True)
+            count = len(importer.customers)
         elif kind == 'check':
             importer = CustomerFileImport(data)
             importer.check()
@@ -288,7 +301,7 @@ def time_database(args, database, ids):
     for i in range(args.repeat):
         # Alternate the order, so that neither always goes first
         kinds = ['import', 'bare'] if i % 2 == 0 else ['bare', 'import']
-        for kind in kinds + ['sql', 'check']:
+        for kind in kinds + ['sql', 'check'] + (['orm'] if args.orm else []):
             seconds, cpu_seconds, counts[kind] = one(
                 database.name, ids, data, kind, values)
             samples[kind].append(seconds)
@@ -303,8 +316,8 @@ def time_database(args, database, ids):
         'repeat': args.repeat,
         'counts': counts,
         'load_average': os.getloadavg(),
-        **{kind: summary(s) for kind, s in samples.items()},
-        'cpu': {kind: summary(s) for kind, s in cpu.items()},
+        **{kind: summary(s) for kind, s in samples.items() if s},
+        'cpu': {kind: summary(s) for kind, s in cpu.items() if s},
         }
 
 
@@ -345,8 +358,12 @@ def report(result):
                     ('import (read, check, create)', 'import'),
                     ('bare Tryton create', 'bare'),
                     ('bulk SQL insert (floor)', 'sql'),
-                    ('import: read and check only', 'check')]]),
-        f"ratio import / bare create (median wall): {ratio:.2f}× (goal ≤ "
+                    ('import: read and check only', 'check'),
+                    ('import by Tryton create (before)', 'orm')]
+                if kind in result]),
+        f"ratio import / bare create: {ratio:.2f}× median wall, "
+        f"{cpu['import']['median_ms'] / cpu['bare']['median_ms']:.2f}× "
+        f"median CPU (goal ≤ "
         f"{GOAL_RATIO:.0f}×: " + ('holds' if ratio <= GOAL_RATIO
             else 'FAILS') + ')',
         f"import: {cpu_rate:.0f} rows per CPU second (goal ≥ "
@@ -354,7 +371,9 @@ def report(result):
         + ('holds' if cpu_rate >= GOAL_ROWS_PER_CPU_SECOND else 'FAILS')
         + f"); bare create / SQL floor (CPU): "
         f"{cpu['bare']['median_ms'] / cpu['sql']['median_ms']:.1f}×",
-        ])
+        ] + ([f"import / import by Tryton create (before), CPU: "
+            f"{cpu['import']['median_ms'] / cpu['orm']['median_ms']:.2f}×"]
+            if 'orm' in cpu else []))
 
 
 def result_ok(result):
