@@ -23,28 +23,15 @@ expression from the field.
 2-character fragments ('%明珠%', how Chinese names are searched): pg_trgm
 extracts no trigram from them, so PostgreSQL scans. For customer and CRM
 contact names and contact mechanisms (which the search bar searches with
-the same fragment) the module stores the value with every character
-doubled in a generated column (<column>_doubled: 上海明珠 →
-上上海海明明珠珠, computed by PostgreSQL on every insert and update,
-whoever writes) with a trigram index, and their `domain_<name>` adds,
-beside Tryton's own ILIKE which stays and decides, the same search on the
-doubled column ('%明明珠珠%': the trigrams 明明珠 and 明珠珠, which occur
-in a doubled name exactly where 明珠 occurs in the name). It is a
-necessary condition of the ILIKE (doubling commutes with the
-per-character case folding of ILIKE), so the customers found are the
-same. A stored column rather than an index on regexp_replace(…): the
-index's candidates are rechecked against the indexed expression, and a
-frequent fragment's thousands of rows each paid regexp_replace.
-
-The doubled column is added by the module's update (a rewrite of the
-table: minutes at 1,000,000 rows) and analysed. PostgreSQL refuses to
-change the type of a column that a generated column reads: such a
-change must drop <column>_doubled first (the next update adds it back).
-
-Only PostgreSQL with pg_trgm gets it, and only where Tryton searches the
-column as it is (no unaccent extension in the database: the stored copy
-is not unaccented); SQLite, a server without pg_trgm or a database with
-unaccent search as before: a scan.
+the same fragment) the module also indexes the value with every character
+doubled (pair_index: 上海明珠 → 上上海海明明珠珠, GIN gin_trgm_ops), and
+their `domain_name` adds, beside Tryton's own ILIKE which stays and
+decides, the same search on the doubled name ('%明明珠珠%': the trigrams
+明明珠 and 明珠珠, which occur in a doubled name exactly where 明珠 occurs
+in the name). It is a necessary condition of the ILIKE (doubling commutes
+with the per-character case folding of ILIKE), so the customers found are
+the same; only PostgreSQL with pg_trgm gets it (SQLite and a server
+without pg_trgm search as before: a scan).
 
 The search bar (party's rec_name: code, identifiers, name and contact
 mechanisms ORed) becomes, on PostgreSQL with pg_trgm, one
@@ -58,6 +45,7 @@ import re
 
 from sql import Column, Union
 from sql.conditionals import Coalesce
+from sql.functions import Function
 from sql.operators import ILike
 
 from trytond import backend
@@ -69,6 +57,16 @@ from trytond.transaction import Transaction
 logger = logging.getLogger(__name__)
 
 TRIGRAM_EXTENSION = 'pg_trgm'
+
+
+class RegexpReplace(Function):
+    __slots__ = ()
+    _function = 'REGEXP_REPLACE'
+
+
+def doubled(expression):
+    "expression (text) with every character doubled, in SQL (immutable)"
+    return RegexpReplace(expression, '(.)', '\\1\\1', 'g')
 
 
 def searched_column(Model, table, name):
@@ -89,85 +87,12 @@ def similarity_index(Model, table, name):
         (searched_column(Model, table, name), Index.Similarity()))
 
 
-def doubled_name(name):
-    "The generated column holding column name with its characters doubled"
-    return f'{name}_doubled'
-
-
-# Per database: the (table, column) of the doubled columns it has
-_doubled_columns = {}
-
-
-def add_doubled_columns(Model, names):
-    """PostgreSQL with pg_trgm: add the generated doubled columns of
-    Model's columns names (once: a rewrite of the table)"""
-    if backend.name != 'postgresql':
-        return
-    if not trigram_created():
-        create_trigram_extension()
-        if not trigram_created():
-            return
-    cursor = Transaction().connection.cursor()
-    for name in names:
-        if has_doubled_column(Model._table, name):
-            continue
-        cursor.execute(
-            f'ALTER TABLE "{Model._table}" ADD COLUMN '
-            f'"{doubled_name(name)}" text GENERATED ALWAYS AS '
-            f"(regexp_replace(COALESCE(\"{name}\", ''), '(.)', '\\1\\1', "
-            "'g')) STORED")
-        # The planner's statistics of the new column of a filled table (the
-        # rewrite leaves none, and autovacuum counts no changed rows)
-        cursor.execute(f'SELECT 1 FROM "{Model._table}" LIMIT 1')
-        if cursor.fetchone():
-            cursor.execute(
-                f'ANALYZE "{Model._table}" ("{doubled_name(name)}")')
-        _doubled_columns.pop(Transaction().database.name, None)
-
-
-def trigram_created():
-    """Whether pg_trgm is in the database, as the current transaction sees
-    it (has_trigram asks on another connection: not before the commit)"""
-    cursor = Transaction().connection.cursor()
-    cursor.execute(
-        "SELECT 1 FROM pg_extension WHERE extname = %s",
-        (TRIGRAM_EXTENSION,))
-    return bool(cursor.fetchone())
-
-
-def has_doubled_column(table, name):
-    "Whether table has the generated doubled column of column name"
-    if backend.name != 'postgresql':
-        return False
-    database = Transaction().database
-    columns = _doubled_columns.get(database.name)
-    if columns is None:
-        cursor = Transaction().connection.cursor()
-        cursor.execute(
-            "SELECT c.relname, a.attname FROM pg_attribute a "
-            "JOIN pg_class c ON c.oid = a.attrelid "
-            "WHERE a.attgenerated = 's' AND NOT a.attisdropped "
-            "AND a.attname LIKE %s AND pg_table_is_visible(c.oid)",
-            ('%' + doubled_name(''),))
-        columns = _doubled_columns[database.name] = set(cursor)
-    return (table, doubled_name(name)) in columns
-
-
-def pair_index(Model, name):
-    """The trigram index of the doubled column of name: serves the
-    2-character fragments that pair_clause adds"""
-    table = Model.__table__()
+def pair_index(Model, table, name):
+    """A trigram index of name with every character doubled: serves the
+    2-character fragments that pair_clause adds (PostgreSQL with pg_trgm
+    only, see has_pair_index)"""
     return Index(table,
-        (Column(table, doubled_name(name)), Index.Similarity()))
-
-
-def add_pair_indexes(Model, names):
-    "Declare pair_index of names that have their doubled column"
-    # After the update's commit: what Tryton cached before it may be stale
-    forget_trigram()
-    if has_trigram():
-        Model._sql_indexes.update(pair_index(Model, name) for name in names
-            if has_doubled_column(Model._table, name))
+        (doubled(searched_column(Model, table, name)), Index.Similarity()))
 
 
 def has_trigram():
@@ -193,22 +118,16 @@ def pair_clause(Model, domain, tables):
         field, domain, tables, Model)
     if (operator != 'ilike' or not isinstance(value, str)
             or not TWO_CHARACTERS.fullmatch(value)
-            or not has_trigram()
-            or not has_doubled_column(Model._table, name)):
+            or not has_trigram()):
         return expression
-    if (getattr(field, 'search_unaccented', False)
-            and Transaction().database.has_unaccent()):
-        # Searched unaccented: the stored copy is not
-        return expression
-    column = field.sql_column(tables, Model)
-    pattern = ''.join(c if c == '%' else c + c for c in value)
-    # A plain AND, although PostgreSQL then multiplies the two
-    # selectivities (too few rows for a frequent fragment): hiding
-    # Tryton's ILIKE from the estimate (in COALESCE) made a department
-    # leader's page walk the name index, 1.7× slower at 1,000,000
-    # customers than sorting the bitmap's matches (bench/README.md).
-    return expression & ILike(
-        Column(column.table, doubled_name(name)), pattern, escape='\\')
+    column = field._domain_column(operator, field.sql_column(tables, Model))
+    pattern = field._domain_value(operator, value)
+    if isinstance(pattern, str):
+        pattern = ''.join(c if c == '%' else c + c for c in pattern)
+    else:
+        # unaccent(value): unaccent may change the length, double after
+        pattern = doubled(pattern)
+    return expression & ILike(doubled(column), pattern, escape='\\')
 
 
 def own_ids(Model, clause):
@@ -274,7 +193,9 @@ def create_trigram_extension():
     keeps b-tree indexes)"""
     if backend.name != 'postgresql':
         return
-    cursor = Transaction().connection.cursor()
+    transaction = Transaction()
+    database = transaction.database
+    cursor = transaction.connection.cursor()
     cursor.execute('SAVEPOINT xtools_trigram')
     try:
         cursor.execute(
@@ -286,21 +207,10 @@ def create_trigram_extension():
             "%s extension (%s)", TRIGRAM_EXTENSION, exception)
     else:
         cursor.execute('RELEASE SAVEPOINT xtools_trigram')
-    forget_trigram()
-
-
-def forget_trigram():
-    """Forget what Tryton cached per process of pg_trgm in the database (on
-    its own connection, which does not see an uncommitted extension)"""
-    if backend.name != 'postgresql':
-        return
-    database = Transaction().database
+    # Tryton caches per process whether the database has the extension
     extensions = getattr(database, '_extensions', None)
     if extensions is not None:
         extensions[database.name].pop(TRIGRAM_EXTENSION, None)
-    procs = getattr(database, '_has_proc', None)
-    if procs is not None:
-        procs[database.name].pop('similarity', None)
 
 
 def requires_customer(domain):
@@ -365,13 +275,14 @@ class Party(metaclass=PoolMeta):
         # Before the indexes, which Tryton creates after every module
         create_trigram_extension()
         super().__register__(module)
-        add_doubled_columns(cls, ['name'])
 
     @classmethod
     def __setup_indexes__(cls):
         super().__setup_indexes__()
-        # Called before Tryton creates the indexes
-        add_pair_indexes(cls, ['name'])
+        # Called before Tryton creates the indexes; without pg_trgm the
+        # pair index would be a useless b-tree
+        if has_trigram():
+            cls._sql_indexes.add(pair_index(cls, cls.__table__(), 'name'))
 
     @classmethod
     def domain_name(cls, domain, tables):
@@ -399,15 +310,15 @@ class ContactMechanism(metaclass=PoolMeta):
                 })
 
     @classmethod
-    def __register__(cls, module):
-        super().__register__(module)
-        # The search bar searches them with the customer name's fragment
-        add_doubled_columns(cls, ['value', 'value_compact'])
-
-    @classmethod
     def __setup_indexes__(cls):
         super().__setup_indexes__()
-        add_pair_indexes(cls, ['value', 'value_compact'])
+        # The search bar searches them with the customer name's fragment
+        if has_trigram():
+            t = cls.__table__()
+            cls._sql_indexes.update({
+                    pair_index(cls, t, 'value'),
+                    pair_index(cls, t, 'value_compact'),
+                    })
 
     @classmethod
     def domain_value(cls, domain, tables):
@@ -432,14 +343,10 @@ class Contact(metaclass=PoolMeta):
                 for name in ('name', 'mobile', 'phone')})
 
     @classmethod
-    def __register__(cls, module):
-        super().__register__(module)
-        add_doubled_columns(cls, ['name'])
-
-    @classmethod
     def __setup_indexes__(cls):
         super().__setup_indexes__()
-        add_pair_indexes(cls, ['name'])
+        if has_trigram():
+            cls._sql_indexes.add(pair_index(cls, cls.__table__(), 'name'))
 
     @classmethod
     def domain_name(cls, domain, tables):
