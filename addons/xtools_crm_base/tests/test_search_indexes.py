@@ -225,6 +225,28 @@ class SearchIndexesTestCase(unittest.TestCase):
                     p._context.get('_crm_customers_only') for p in found))
 
     @with_transaction()
+    def test_pending_entries_cleaned_after_a_large_write(self):
+        "PostgreSQL: the trigram indexes hold no pending entries after it"
+        if backend.name != 'postgresql' or not server_has_trigram():
+            self.skipTest("trigram indexes are PostgreSQL's")
+        company = create_company()
+        with set_company(company):
+            create_customers()
+        search_indexes.refresh_planner_statistics(
+            search_indexes.IMPORTED_TABLES)
+        # Nothing left for another cleaning: searches scan no pending list
+        self.assertEqual(search_indexes.clean_pending_entries(
+                search_indexes.IMPORTED_TABLES), 0)
+        # What a write leaves, moved by the first one
+        Party = Pool().get('party.party')
+        with set_company(company):
+            Party.create([{
+                        'name': f"新客户{i}", 'crm_customer_type': 'enterprise',
+                        'crm_owner': 1} for i in range(20)])
+        self.assertGreater(search_indexes.clean_pending_entries(
+                ['party_party']), 0)
+
+    @with_transaction()
     def test_missing_extension_does_not_break_the_update(self):
         "PostgreSQL: an extension the server lacks is skipped, not raised"
         if backend.name != 'postgresql':
