@@ -6,7 +6,6 @@ from sql import Literal
 from sql.aggregate import Max, Min
 
 from trytond import backend
-from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
