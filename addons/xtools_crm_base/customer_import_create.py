@@ -179,9 +179,6 @@ def _insert(Model, rows):
     """INSERT the rows (grouped by their columns, like create) with
     create_uid and create_date; their ids in order"""
     transaction = Transaction()
-    database = transaction.database
-    connection = transaction.connection
-    cursor = connection.cursor()
     table = Model.__table__()
     user = transaction.user
     ids = [None] * len(rows)
@@ -194,47 +191,69 @@ def _insert(Model, rows):
         formatted = [[user, CurrentTimestamp()]
             + [Model._fields[n].sql_format(rows[i][n]) for n in names]
             for i in indexes]
-        new_ids = database.nextid(connection, Model._table,
-            count=len(indexes)) if len(indexes) > 1 else None
-        if new_ids is not None:
-            columns.append(table.id)
-            for row, id_ in zip(formatted, new_ids):
-                row.append(id_)
-            # The ids known (PostgreSQL): one single-row INSERT compiled
-            # once, sent for all rows at once (psycopg pipelines it)
-            query, first = tuple(table.insert(columns, formatted[:1]))
-            params = [[row[0]] + row[2:] for row in formatted]
-            if list(first) == params[0]:
-                cursor.executemany(query, params)
-            else:
-                size = backend.MAX_QUERY_PARAMS // (len(columns) + 1)
-                for sub in grouped_slice(formatted, size):
-                    cursor.execute(*table.insert(columns, list(sub)))
-        else:
-            # One row at a time (SQLite), the statement compiled once:
-            # each row's values are its parameters
-            new_ids = []
-            returning = [table.id] if database.has_returning() else None
-            query = None
-            for row in formatted:
-                # create_date is CURRENT_TIMESTAMP, not a parameter
-                params = [row[0]] + row[2:]
-                if query is None:
-                    query, first = tuple(table.insert(
-                            columns, [row], returning))
-                    if list(first) != params:
-                        query = None
-                if query is None:
-                    cursor.execute(*table.insert(columns, [row], returning))
-                else:
-                    cursor.execute(query, params)
-                if returning:
-                    new_ids.append(cursor.fetchone()[0])
-                else:
-                    new_ids.append(database.lastid(cursor))
+        try:
+            new_ids = _insert_rows(Model, table, columns, formatted)
+        except (backend.DatabaseIntegrityError,
+                backend.DatabaseDataError) as exception:
+            # create()'s messages: which constraint, which field
+            raise_error = (Model._ModelSQL__raise_integrity_error
+                if isinstance(exception, backend.DatabaseIntegrityError)
+                else Model._ModelSQL__raise_data_error)
+            with transaction.new_transaction():
+                for row in formatted:
+                    raise_error(exception, dict(zip(names, row[2:])),
+                        transaction=transaction)
+            raise
         for index, id_ in zip(indexes, new_ids):
             ids[index] = id_
     return ids
+
+
+def _insert_rows(Model, table, columns, formatted):
+    "INSERT the formatted rows (create_uid, create_date, …); their ids"
+    transaction = Transaction()
+    database = transaction.database
+    connection = transaction.connection
+    cursor = connection.cursor()
+    new_ids = database.nextid(connection, Model._table,
+        count=len(formatted)) if len(formatted) > 1 else None
+    if new_ids is not None:
+        columns.append(table.id)
+        for row, id_ in zip(formatted, new_ids):
+            row.append(id_)
+        # The ids known (PostgreSQL): one single-row INSERT compiled
+        # once, sent for all rows at once (psycopg pipelines it)
+        query, first = tuple(table.insert(columns, formatted[:1]))
+        params = [[row[0]] + row[2:] for row in formatted]
+        if list(first) == params[0]:
+            cursor.executemany(query, params)
+        else:
+            size = backend.MAX_QUERY_PARAMS // (len(columns) + 1)
+            for sub in grouped_slice(formatted, size):
+                cursor.execute(*table.insert(columns, list(sub)))
+    else:
+        # One row at a time (SQLite), the statement compiled once:
+        # each row's values are its parameters
+        new_ids = []
+        returning = [table.id] if database.has_returning() else None
+        query = None
+        for row in formatted:
+            # create_date is CURRENT_TIMESTAMP, not a parameter
+            params = [row[0]] + row[2:]
+            if query is None:
+                query, first = tuple(table.insert(
+                        columns, [row], returning))
+                if list(first) != params:
+                    query = None
+            if query is None:
+                cursor.execute(*table.insert(columns, [row], returning))
+            else:
+                cursor.execute(query, params)
+            if returning:
+                new_ids.append(cursor.fetchone()[0])
+            else:
+                new_ids.append(database.lastid(cursor))
+    return new_ids
 
 
 def _translate(Model, rows, ids):

@@ -158,3 +158,24 @@ class ImportCreateTestCase(unittest.TestCase):
                 self.assertTrue(supported(pool.get(name)))
         # ir.sequence overrides create(): Tryton's create() runs
         self.assertFalse(supported(pool.get('ir.sequence')))
+
+    @with_transaction()
+    def test_code_taken_refused_as_create_refuses_it(self):
+        "A customer code already taken: create()'s error"
+        from trytond.exceptions import UserError
+        pool = Pool()
+        Party = pool.get('party.party')
+        Sequence = pool.get('ir.sequence')
+        company, users = self.setup()
+        sequence = Party._code_sequence()
+        following = Sequence(sequence.id).number_next
+        taken = sequence.get()
+        Sequence.write([Sequence(sequence.id)], {'number_next': following})
+        Party.create([{'name': "Taken", 'code': taken}])
+        with as_user(users['manager_a'], company=company.id):
+            importer = CustomerFileImport(rows())
+            self.assertTrue(importer.check())
+            with self.assertRaises(UserError) as cm:
+                importer.create()
+        # (the request's transaction is then rolled back: all or nothing)
+        self.assertIn("code", cm.exception.message.lower())
