@@ -135,13 +135,14 @@ def checked_create(Model, vlist):
         for values in vlist:
             Model._crm_check_input(values, model_rules)
     vlist = Model._before_create(vlist)
+    for values in vlist:
+        for key in ['create_uid', 'create_date', 'write_uid', 'write_date',
+                'id']:
+            values.pop(key, None)
     _add_defaults(Model, vlist)
     to_set = {}     # field name → [(index in vlist, value)]
     rows = []
     for index, values in enumerate(vlist):
-        for key in ['create_uid', 'create_date', 'write_uid', 'write_date',
-                'id']:
-            values.pop(key, None)
         for name, value in list(values.items()):
             if hasattr(Model._fields[name], 'set'):
                 to_set.setdefault(name, []).append((index, value))
