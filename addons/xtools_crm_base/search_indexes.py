@@ -54,6 +54,13 @@ from trytond.model.modelsql import convert_from
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from . import cursor_rows
+
+# The ORM's rows read faster on PostgreSQL (cursor_rows.py), installed when
+# the module's models register: the package's __init__ runs too early for
+# it (trytond.cache imports xtools_crm_base.cache before the ORM exists)
+cursor_rows.install()
+
 logger = logging.getLogger(__name__)
 
 TRIGRAM_EXTENSION = 'pg_trgm'

@@ -4,7 +4,7 @@ import unittest
 
 import trytond.model.modelsql
 
-from .. import cursor_rows
+from .. import cursor_rows, search_indexes  # noqa: F401 (installs it)
 
 
 class CountingCursor:
@@ -44,6 +44,6 @@ class CursorRowsTestCase(unittest.TestCase):
             [])
 
     def test_installed_where_modelsql_reads(self):
-        "Importing the module puts it in ModelSQL's read and search"
+        "Registering the module's models puts it in ModelSQL's read and search"
         self.assertIs(trytond.model.modelsql.cursor_dict,
             cursor_rows.cursor_dict)
