@@ -159,6 +159,20 @@ class SalesLines(LinearBrowse):
     def _parts(cls, with_dates):
         return [cls._deal_lines(with_dates), cls._return_lines(with_dates)]
 
+    @staticmethod
+    def _deal_columns(sale, date):
+        """The columns each part takes from its deal (sale, sale.sale's
+        table), after the id: the union's arms line up"""
+        return [
+            date.as_('date'),
+            sale.company.as_('company'),
+            sale.currency.as_('currency'),
+            sale.crm_owner.as_('salesperson'),
+            sale.party.as_('customer'),
+            sale.id.as_('deal'),
+            sale.crm_deal_type.as_('deal_type'),
+            ]
+
     @classmethod
     def _approved_deals(cls, sale, with_dates):
         "The condition that sale (sale.sale's table) is an approved deal"
@@ -179,13 +193,7 @@ class SalesLines(LinearBrowse):
         line = Line.__table__()
         return line.join(sale, condition=line.sale == sale.id).select(
             (line.id * 2).as_('id'),
-            sale.sale_date.as_('date'),
-            sale.company.as_('company'),
-            sale.currency.as_('currency'),
-            sale.crm_owner.as_('salesperson'),
-            sale.party.as_('customer'),
-            sale.id.as_('deal'),
-            sale.crm_deal_type.as_('deal_type'),
+            *cls._deal_columns(sale, sale.sale_date),
             line.id.as_('sale_line'),
             line.product.as_('product'),
             line.quantity.as_('quantity'),
@@ -209,13 +217,7 @@ class SalesLines(LinearBrowse):
         total = Coalesce(sale.untaxed_amount_cache, lines_total, 0)
         return sale.select(
             (sale.id * 2).as_('id'),
-            sale.sale_date.as_('date'),
-            sale.company.as_('company'),
-            sale.currency.as_('currency'),
-            sale.crm_owner.as_('salesperson'),
-            sale.party.as_('customer'),
-            sale.id.as_('deal'),
-            sale.crm_deal_type.as_('deal_type'),
+            *cls._deal_columns(sale, sale.sale_date),
             total.as_('amount'),
             Literal(False).as_('is_return'),
             where=cls._approved_deals(sale, with_dates))
@@ -239,13 +241,7 @@ class SalesLines(LinearBrowse):
             where &= filter_dates(return_.date)
         columns = [
             (line.id * 2 + 1).as_('id'),
-            return_.date.as_('date'),
-            sale.company.as_('company'),
-            sale.currency.as_('currency'),
-            sale.crm_owner.as_('salesperson'),
-            sale.party.as_('customer'),
-            sale.id.as_('deal'),
-            sale.crm_deal_type.as_('deal_type'),
+            *cls._deal_columns(sale, return_.date),
             ]
         if with_product:
             columns += [
