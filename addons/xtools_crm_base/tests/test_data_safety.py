@@ -20,7 +20,7 @@ from ..customer_export import export_file
 from ..customer_import import CustomerFileImport
 from ..merge import party_links
 from ..recycle_bin import in_recycle_bin
-from .tools import build_organisation
+from .tools import build_organisation, create_zhejiang
 
 HEADERS = ["客户名称*", "客户类型", "客户来源", "省份", "负责人",
     "联系人", "手机", "电子邮箱"]
@@ -351,13 +351,8 @@ class ImportTestCase(unittest.TestCase):
         activate_module('xtools_crm_base')
 
     def setup(self):
-        pool = Pool()
-        Subdivision = pool.get('country.subdivision')
-        Country = pool.get('country.country')
         company, users, customers = build_organisation()
-        china, = Country.create([{'name': "China", 'code': 'CN'}])
-        Subdivision.create([{'name': "浙江省", 'code': 'CN-ZJ',
-                    'type': 'province', 'country': china.id}])
+        create_zhejiang()
         return company, users, customers
 
     def run_import(self, data, user, company):

@@ -10,7 +10,7 @@ from trytond.transaction import Transaction
 
 from ..customer_import import CustomerFileImport
 from .test_data_safety import as_user, xlsx
-from .tools import build_organisation
+from .tools import build_organisation, create_zhejiang
 
 HEADERS = ["客户名称*", "客户类型", "客户来源", "省份", "城市", "地址",
     "公司电话", "网址", "负责人", "联系人", "职务", "手机", "电子邮箱"]
@@ -89,13 +89,8 @@ class ImportCreateTestCase(unittest.TestCase):
         activate_module('xtools_crm_base')
 
     def setup(self):
-        pool = Pool()
-        Subdivision = pool.get('country.subdivision')
-        Country = pool.get('country.country')
         company, users, _ = build_organisation()
-        china, = Country.create([{'name': "China", 'code': 'CN'}])
-        Subdivision.create([{'name': "浙江省", 'code': 'CN-ZJ',
-                    'type': 'province', 'country': china.id}])
+        create_zhejiang()
         return company, users
 
     def imported(self, user, company, orm):

@@ -74,6 +74,16 @@ def build_organisation():
     return org.company, org.users, org.customers
 
 
+def create_zhejiang():
+    "China and its province 浙江省 (CN-ZJ), the region the import files name"
+    pool = Pool()
+    Country = pool.get('country.country')
+    Subdivision = pool.get('country.subdivision')
+    china, = Country.create([{'name': "China", 'code': 'CN'}])
+    Subdivision.create([{'name': "浙江省", 'code': 'CN-ZJ',
+                'type': 'province', 'country': china.id}])
+
+
 def create_organisation(departments, users, customers=(), company=None):
     """Create an organisation in `company`:
 
