@@ -172,12 +172,17 @@ class Sale(metaclass=PoolMeta):
         receipt = Receipt.__table__()
         received = _sum_by(
             receipt, receipt.deal, receipt.amount, [s.id for s in sales])
+        # The deal amounts only for the receivable, all in one call
+        # (deal_list.py): the received column alone needs no total
+        totals = (cls.get_amount(sales, ['total_amount'])['total_amount']
+            if 'crm_receivable_amount' in names else {})
         result = {'crm_received_amount': {}, 'crm_receivable_amount': {}}
         for sale in sales:
             amount = sale.currency.round(received[sale.id])
             result['crm_received_amount'][sale.id] = amount
-            result['crm_receivable_amount'][sale.id] = (
-                (sale.total_amount or 0) - amount)
+            if totals:
+                result['crm_receivable_amount'][sale.id] = (
+                    (totals[sale.id] or 0) - amount)
         return {n: result[n] for n in names}
 
     def crm_fully_paid(self):
