@@ -83,16 +83,18 @@ class Sale(metaclass=PoolMeta):
     @classmethod
     def get_crm_approval_state(cls, sales, name):
         result = {}
-        for sale in sales:
-            if sale.state == 'draft':
-                result[sale.id] = (
-                    'rejected' if sale.crm_rejection_reason else 'draft')
-            elif sale.state == 'quotation':
-                result[sale.id] = 'submitted'
-            elif sale.state in APPROVED_STATES:
-                result[sale.id] = 'approved'
+        # (the two columns only: deal_list.py)
+        for id_, sale in cls.crm_columns(
+                sales, ['state', 'crm_rejection_reason']).items():
+            if sale['state'] == 'draft':
+                result[id_] = (
+                    'rejected' if sale['crm_rejection_reason'] else 'draft')
+            elif sale['state'] == 'quotation':
+                result[id_] = 'submitted'
+            elif sale['state'] in APPROVED_STATES:
+                result[id_] = 'approved'
             else:
-                result[sale.id] = 'cancelled'
+                result[id_] = 'cancelled'
         return result
 
     @classmethod

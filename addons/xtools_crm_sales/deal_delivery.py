@@ -137,7 +137,49 @@ class Sale(metaclass=PoolMeta):
 
     @classmethod
     def get_crm_delivery_status(cls, sales, name):
-        return {s.id: s.crm_compute_delivery_status() for s in sales}
+        "crm_compute_delivery_status of a page of deals in two queries"
+        pool = Pool()
+        SaleLine = pool.get('sale.line')
+        Delivery = pool.get('crm.deal.delivery')
+        Uom = pool.get('product.uom')
+        line = SaleLine.__table__()
+        delivery = Delivery.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {s.id: 'none' for s in sales}
+        contracts = [i for i, c in cls.crm_columns(
+                sales, ['crm_deal_type', 'state']).items()
+            if c['crm_deal_type'] == 'contract'
+            and c['state'] in APPROVED_STATES]
+        # The lines with a quantity (line_lines) and what was delivered
+        lines = defaultdict(list)
+        for sub_ids in grouped_slice(contracts, backend.MAX_QUERY_PARAMS):
+            cursor.execute(*line.join(delivery, 'LEFT',
+                    condition=delivery.line == line.id).select(
+                    line.sale, line.quantity, line.unit,
+                    Sum(delivery.quantity),
+                    where=SQL_OPERATORS['in'](line.sale, sub_ids)
+                    & (line.type == 'line'),
+                    group_by=[line.id, line.sale, line.quantity, line.unit]))
+            for sale_id, quantity, unit, delivered in cursor:
+                if quantity:
+                    lines[sale_id].append((quantity, unit, delivered or 0.))
+        units = {u.id: u for u in Uom.browse(
+                {u for l in lines.values() for _, u, _ in l if u})}
+
+        def round_(unit, quantity):
+            return units[unit].round(quantity) if unit else quantity
+        for sale_id, sale_lines in lines.items():
+            # as SaleLine.crm_delivered_quantity / crm_remaining_delivery
+            delivered = [round_(u, d) for _, u, d in sale_lines]
+            remaining = [round_(u, abs(q) - d)
+                for (q, u, _), d in zip(sale_lines, delivered)]
+            if all(r <= 0 for r in remaining):
+                result[sale_id] = 'all'
+            elif any(delivered):
+                result[sale_id] = 'partial'
+            else:
+                result[sale_id] = 'undelivered'
+        return result
 
     def crm_compute_delivery_status(self):
         if (self.crm_deal_type != 'contract'

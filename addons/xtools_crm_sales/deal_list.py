@@ -26,12 +26,12 @@ class Sale(metaclass=PoolMeta):
         cls.quotation_expire.getter = 'crm_get_quotation_expire'
 
     @classmethod
-    def _crm_amount_cached(cls, sale):
-        "Whether Tryton's get_amount takes the sale's stored amounts"
-        return (sale.state in cls._states_cached
-            and sale.untaxed_amount_cache is not None
-            and sale.tax_amount_cache is not None
-            and sale.total_amount_cache is not None)
+    def crm_columns(cls, sales, names):
+        """{id: {name: value}} of stored columns, in one query: a getter's
+        records know only the columns of the read that called it, and
+        asking one of them for another column reads every column of
+        the page's sales"""
+        return {r['id']: r for r in cls.read(list(map(int, sales)), names)}
 
     @classmethod
     def _crm_with_lines(cls, sale_ids):
@@ -49,13 +49,25 @@ class Sale(metaclass=PoolMeta):
 
     @classmethod
     def get_amount(cls, sales, names):
-        computed = [s.id for s in sales if not cls._crm_amount_cached(s)]
+        # Tryton's get_amount: the stored amounts of a sale in a cached
+        # state when all three are stored, else the lines and taxes
+        caches = {'untaxed_amount': 'untaxed_amount_cache',
+            'tax_amount': 'tax_amount_cache',
+            'total_amount': 'total_amount_cache'}
+        columns = cls.crm_columns(sales, ['state', *caches.values()])
+        cached = {i for i, c in columns.items()
+            if c['state'] in cls._states_cached
+            and all(c[n] is not None for n in caches.values())}
+        computed = [i for i in columns if i not in cached]
         with_lines = cls._crm_with_lines(computed) if computed else set()
-        empty = {i for i in computed if i not in with_lines}
         result = super().get_amount(
-            [s for s in sales if s.id not in empty], names)
-        for values in result.values():
-            values.update(dict.fromkeys(empty, Decimal(0)))
+            [s for s in sales if s.id in with_lines], names)
+        for name, values in result.items():
+            for id_ in cached:
+                values[id_] = columns[id_][caches[name]]
+            values.update(dict.fromkeys(
+                    (i for i in computed if i not in with_lines),
+                    Decimal(0)))
         return result
 
     @classmethod
@@ -64,15 +76,16 @@ class Sale(metaclass=PoolMeta):
         Date = Pool().get('ir.date')
         todays = {}
         result = {}
-        for sale in sales:
-            validity = sale.quotation_validity
-            if validity is None:
-                result[sale.id] = None
+        columns = cls.crm_columns(sales,
+            ['quotation_validity', 'quotation_date', 'company'])
+        for id_, c in columns.items():
+            if c['quotation_validity'] is None:
+                result[id_] = None
                 continue
-            company = sale.company.id if sale.company else None
+            company = c['company']
             if company not in todays:
                 with Transaction().set_context(company=company):
                     todays[company] = Date.today()
-            result[sale.id] = (
-                sale.quotation_date or todays[company]) + validity
+            result[id_] = ((c['quotation_date'] or todays[company])
+                + c['quotation_validity'])
         return result

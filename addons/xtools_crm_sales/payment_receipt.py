@@ -176,9 +176,15 @@ class Sale(metaclass=PoolMeta):
         # (deal_list.py): the received column alone needs no total
         totals = (cls.get_amount(sales, ['total_amount'])['total_amount']
             if 'crm_receivable_amount' in names else {})
+        Currency = Pool().get('currency.currency')
+        currency_of = {i: c['currency'] for i, c in cls.crm_columns(
+                sales, ['currency']).items()}
+        currencies = {c.id: c
+            for c in Currency.browse(set(currency_of.values()))}
         result = {'crm_received_amount': {}, 'crm_receivable_amount': {}}
         for sale in sales:
-            amount = sale.currency.round(received[sale.id])
+            amount = currencies[currency_of[sale.id]].round(
+                received[sale.id])
             result['crm_received_amount'][sale.id] = amount
             if totals:
                 result['crm_receivable_amount'][sale.id] = (
