@@ -92,9 +92,11 @@ class DealListValuesTestCase(unittest.TestCase):
                     dict(contract, lines=[('create', [line(1, '1')])]),
                     dict(contract, crm_rejection_reason="太贵",
                         lines=[('create', [line(1, '2')])]),
+                    # 9 an approved order whose only return was revoked
+                    dict(base, lines=[('create', [line(1, '8')])]),
                     ])
             Sale.write(deals[2:3], {'state': 'quotation'})
-            Sale.write(deals[3:7], {'state': 'confirmed'})
+            Sale.write(deals[3:7] + deals[9:], {'state': 'confirmed'})
             Sale.write(deals[4:5], {'state': 'processing',
                     'untaxed_amount_cache': Decimal('100.00'),
                     'tax_amount_cache': Decimal('13.00'),
@@ -112,23 +114,33 @@ class DealListValuesTestCase(unittest.TestCase):
                     {'deal': deals[4].id,
                         'line': deals[4].line_lines[0].id, 'quantity': 2},
                     ])
+            # Returns as their table holds them (the shipping that a
+            # return needs first is scenario_return_refund.rst's)
+            return_ = pool.get('crm.deal.return').__table__()
+            cursor = Transaction().connection.cursor()
+            for deal, state in [(deals[6], 'draft'), (deals[9], 'revoked')]:
+                cursor.execute(*return_.insert(
+                        [return_.number, return_.deal, return_.date,
+                            return_.state],
+                        [[f'R{deal.id}', deal.id, today, state]]))
 
         expected = {
             'crm_received_amount': ['0', '0', '0', '100.55', '13.00',
-                '300.00', '60.00', '0', '0'],
+                '300.00', '60.00', '0', '0', '0'],
             # the lines' amounts rounded to the fen, or the stored total
             # (deal 3: 4×25 + 2.5×100 = 350, 100.55 received)
             'crm_receivable_amount': ['0', '30.52', '199.98', '249.45',
-                '100.00', '0', '0', '1', '2'],
+                '100.00', '0', '0', '1', '2', '8'],
             'untaxed_amount': ['0', '30.52', '199.98', '350', '100.00',
-                '300', '60', '1', '2'],
+                '300', '60', '1', '2', '8'],
             'crm_delivery_status': ['none', 'none', 'none', 'partial', 'all',
-                'undelivered', 'none', 'none', 'none'],
+                'undelivered', 'none', 'none', 'none', 'none'],
             'crm_approval_state': ['draft', 'draft', 'submitted',
                 'approved', 'approved', 'approved', 'approved', 'cancelled',
-                'rejected'],
+                'rejected', 'approved'],
             'quotation_expire': [today + dt.timedelta(30),
-                today + dt.timedelta(5)] + [None] * 7,
+                today + dt.timedelta(5)] + [None] * 8,
+            'crm_has_returns': [False] * 6 + [True] + [False] * 3,
             }
         ids = [d.id for d in deals]
         names = list_names(Sale)
