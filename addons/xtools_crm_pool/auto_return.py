@@ -113,22 +113,35 @@ class Party(metaclass=PoolMeta):
     # -- hooks for the deals (sales.py) ---------------------------------------
 
     @classmethod
-    def _crm_pool_goal_condition(cls, party, deal=True, receipt=True):
-        """An SQL condition on the customer table `party`, true when the
-        customer met its pool goal during its protection: an approved deal
-        (deal) or a receipt (receipt) dated from party.crm_library_date
-        (the day it was taken) to party.crm_protection_end.
-        None: nothing to test against (sales.py adds the deals and
-        receipts when xtools_crm_sales is activated)."""
-        return None
+    def _crm_pool_goal_conditions(cls, party, deal=True, receipt=True):
+        """{kind: SQL condition on the customer table `party`}: each true
+        when the customer met its pool goal by that kind of record during
+        its protection: an approved deal ('deal', if deal) or a receipt
+        ('receipt', if receipt) dated within it (_crm_pool_in_protection).
+        Each is an EXISTS that tests the customer inside its subquery, so
+        that "not met" is a NOT EXISTS the database runs as an anti-join.
+        {}: nothing to test against (sales.py adds the deals and receipts
+        when xtools_crm_sales is activated)."""
+        return {}
 
     @classmethod
-    def _crm_pool_exempt_condition(cls, party):
-        """An SQL condition on `party`, true for customers that must not
-        return automatically (an open opportunity or an approved deal).
-        None: no exemption (sales.py adds the opportunities and deals
-        when xtools_crm_sales is activated)."""
-        return None
+    def _crm_pool_in_protection(cls, party, date):
+        """date (a column of the subquery) is within the protection of a
+        claimed customer: from the day it was taken to its protection end"""
+        return ((party.crm_library == 'claimed')
+            & (date >= party.crm_library_date)
+            & (date <= party.crm_protection_end))
+
+    @classmethod
+    def _crm_pool_exempt_conditions(cls, party):
+        """{kind: SQL condition on `party`}: each true for customers that
+        must not return automatically because of that kind of record (an
+        open 'opportunity', an approved 'deal'), each an EXISTS as in
+        _crm_pool_goal_conditions. A kind that exempts whatever its date
+        also covers the goal of the same kind (see _crm_pool_due).
+        {}: no exemption (sales.py adds the opportunities and deals when
+        xtools_crm_sales is activated)."""
+        return {}
 
     # -- the selection -------------------------------------------------------
 
@@ -193,31 +206,43 @@ class Party(metaclass=PoolMeta):
         return rules
 
     @classmethod
+    def _crm_pool_goals(cls, party, settings):
+        "The conditions of a met goal that the settings count"
+        if not (settings.goal_deal or settings.goal_receipt):
+            return {}
+        return cls._crm_pool_goal_conditions(
+            party, deal=settings.goal_deal, receipt=settings.goal_receipt)
+
+    @classmethod
     def _crm_pool_goal_due(cls, party, settings):
         "The claimed customers whose goal is met: None if it cannot be"
-        if not (settings.goal_deal or settings.goal_receipt):
-            return None
-        goal = cls._crm_pool_goal_condition(
-            party, deal=settings.goal_deal, receipt=settings.goal_receipt)
-        if goal is None:
+        goals = cls._crm_pool_goals(party, settings)
+        if not goals:
             return None
         return ((party.crm_library == 'claimed')
             & (party.crm_protection_end != Null)
-            & goal)
+            & Or(list(goals.values())))
 
     @classmethod
     def _crm_pool_due(cls, party, settings, horizon):
         """(condition, rule expression) of the customers that return by
-        horizon: not exempt, and whose goal is not met"""
+        horizon: not exempt, and whose goal is not met.
+        The exemptions and goals are ANDed one NOT EXISTS each (not NOT
+        (… OR …)): PostgreSQL turns those into anti-joins, probing the
+        deals by index for a page and hashing them for a count, where it
+        hashed every open opportunity and approved deal even for a page
+        and costed a subplan per candidate (enough to set off JIT).
+        A goal of a kind that also exempts (an approved deal) is implied by
+        its exemption: not tested twice."""
         rules = cls._crm_pool_rules(party, settings, horizon)
         due = Or([c for _, c in rules])
-        if settings.exempt:
-            exempt = cls._crm_pool_exempt_condition(party)
-            if exempt is not None:
-                due &= ~exempt
-        goal = cls._crm_pool_goal_due(party, settings)
-        if goal is not None:
-            due &= ~goal
+        exempt = (cls._crm_pool_exempt_conditions(party)
+            if settings.exempt else {})
+        for condition in exempt.values():
+            due &= ~condition
+        for kind, condition in cls._crm_pool_goals(party, settings).items():
+            if kind not in exempt:
+                due &= ~condition
         rule = Case(*[(c, r) for r, c in rules])
         return due, rule
 

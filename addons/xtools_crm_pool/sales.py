@@ -24,59 +24,48 @@ class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
 
     @classmethod
-    def _crm_pool_goal_condition(cls, party, deal=True, receipt=True):
+    def _crm_pool_goal_conditions(cls, party, deal=True, receipt=True):
         pool = Pool()
         Sale = pool.get('sale.sale')
         Receipt = pool.get('crm.deal.receipt')
-        conditions = []
-        goal = super()._crm_pool_goal_condition(
+        conditions = super()._crm_pool_goal_conditions(
             party, deal=deal, receipt=receipt)
-        if goal is not None:
-            conditions.append(goal)
-
-        def within(date):
-            return ((date >= party.crm_library_date)
-                & (date <= party.crm_protection_end))
         if deal:
             sale = Sale.__table__()
-            conditions.append(Exists(sale.select(
+            conditions['deal'] = Exists(sale.select(
                         Literal(1),
                         where=(sale.party == party.id)
                         & sale.state.in_(sorted(APPROVED_STATES))
-                        & within(sale.crm_approval_date))))
+                        & cls._crm_pool_in_protection(
+                            party, sale.crm_approval_date)))
         if receipt:
             sale = Sale.__table__()
             receipt_ = Receipt.__table__()
-            conditions.append(Exists(receipt_.join(
+            conditions['receipt'] = Exists(receipt_.join(
                         sale, condition=receipt_.deal == sale.id
                         ).select(
                         Literal(1),
                         where=(sale.party == party.id)
-                        & within(receipt_.date))))
-        if not conditions:
-            return None
-        condition = conditions[0]
-        for other in conditions[1:]:
-            condition |= other
-        return condition
+                        & cls._crm_pool_in_protection(party, receipt_.date)))
+        return conditions
 
     @classmethod
-    def _crm_pool_exempt_condition(cls, party):
+    def _crm_pool_exempt_conditions(cls, party):
         pool = Pool()
         Sale = pool.get('sale.sale')
         Opportunity = pool.get('sale.opportunity')
         sale = Sale.__table__()
         opportunity = Opportunity.__table__()
-        condition = (
-            Exists(opportunity.select(
+        # an approved deal exempts whatever its date, so it also covers
+        # the goal met by a deal ('deal' in both)
+        return {
+            **super()._crm_pool_exempt_conditions(party),
+            'opportunity': Exists(opportunity.select(
                     Literal(1),
                     where=(opportunity.party == party.id)
-                    & opportunity.state.in_(OPEN_STATES)))
-            | Exists(sale.select(
+                    & opportunity.state.in_(OPEN_STATES))),
+            'deal': Exists(sale.select(
                     Literal(1),
                     where=(sale.party == party.id)
-                    & sale.state.in_(sorted(APPROVED_STATES)))))
-        exempt = super()._crm_pool_exempt_condition(party)
-        if exempt is not None:
-            condition |= exempt
-        return condition
+                    & sale.state.in_(sorted(APPROVED_STATES)))),
+            }

@@ -72,8 +72,14 @@ class ReturnIndexTestCase(unittest.TestCase):
             found([('crm_returning_soon', '=', True)]),
             {i for i, d in dates.items() if d and d <= soon})
         self.assertEqual(
+            found([('crm_returning_soon', '=', False)]),
+            {i for i, d in dates.items() if not d or d > soon})
+        self.assertEqual(
             found([('crm_return_date', '=', None)]),
             {i for i, d in dates.items() if not d})
+        self.assertEqual(
+            found([('crm_return_date', '!=', None)]),
+            {i for i, d in dates.items() if d})
 
     @pool_test(pool_temporary_days=30, pool_private_days=20,
         pool_protection_days=10, pool_warn_days=5)
@@ -117,6 +123,37 @@ class ReturnIndexTestCase(unittest.TestCase):
         Maturity.write([grade('D'), grade('E')], {'return_days': None})
         Configuration.write([Configuration(1)], {'pool_temporary_days': 7})
         self.assert_lists_exact(parties)
+
+        # A library customer without a library day (data from before the
+        # pool, an import): no date, so "not returning soon" and "no
+        # date" must find it although its rule's condition is unknown
+        # (NULL) in SQL
+        party = Party.__table__()
+        Transaction().connection.cursor().execute(*party.update(
+                [party.crm_library_date], [None],
+                where=party.id == parties[17].id))
+        self.assertEqual(reload(parties[17]).crm_library, 'temporary')
+        self.assert_lists_exact(parties)
+
+    @pool_test(pool_temporary_days=30, pool_warn_days=5)
+    def test_searched_on_the_listed_table(self, users):
+        """The return searches are conditions on the listed customers
+        themselves, not id IN (the customers that return): a count then
+        stops after the first matches instead of joining the customer
+        table with itself"""
+        Party = Pool().get('party.party')
+        for domain in [
+                [('crm_returning_soon', '=', True)],
+                [('crm_returning_soon', '=', False)],
+                [('crm_return_date', '<=', TODAY)],
+                [('crm_return_date', '=', None)],
+                ]:
+            with self.subTest(domain=domain):
+                for count in [False, True]:
+                    query = Party.search(
+                        domain, limit=10, count=count, query=True)
+                    self.assertEqual(
+                        str(query).count('"party_party"'), 1, str(query))
 
     @pool_test(pool_temporary_days=30, pool_warn_days=5)
     def test_index_serves_the_rules(self, users):

@@ -6,10 +6,15 @@ tested there): here a deal is put in its approved state directly."""
 import unittest
 from decimal import Decimal
 
+from trytond import backend
 from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
+from xtools_crm_sales.deal import APPROVED_STATES
+from xtools_crm_sales.opportunity import OPEN_STATES
+
+from ..auto_return import ReturnSettings
 from .tools import (
     TODAY, as_user, customer, days, frozen, pool_test, reload, run_pool)
 
@@ -56,10 +61,10 @@ class SalesGoalTestCase(unittest.TestCase):
             modules.index('xtools_crm_pool.sales'),
             modules.index('xtools_crm_pool.auto_return'))
         party = Party.__table__()
-        self.assertIsNotNone(Party._crm_pool_goal_condition(party))
-        self.assertIsNotNone(Party._crm_pool_goal_condition(
-                party, deal=True, receipt=False))
-        self.assertIsNotNone(Party._crm_pool_exempt_condition(party))
+        self.assertEqual(len(Party._crm_pool_goal_conditions(party)), 2)
+        self.assertEqual(len(Party._crm_pool_goal_conditions(
+                    party, deal=True, receipt=False)), 1)
+        self.assertEqual(len(Party._crm_pool_exempt_conditions(party)), 2)
 
     @pool_test(pool_protection_days=30)
     def test_goal_by_deal_or_receipt(self, users):
@@ -126,3 +131,119 @@ class SalesGoalTestCase(unittest.TestCase):
         self.assertEqual(
             [reload(c).crm_library for c in [courted, signed]],
             ['public', 'public'])
+
+    @pool_test(pool_temporary_days=30, pool_protection_days=3,
+        pool_warn_days=5)
+    def test_lists_leave_out_what_the_deals_keep(self, users):
+        """The return searches (即将回归公海) leave out exactly the
+        customers the deals keep — an open opportunity or an approved deal
+        (exemption), a deal or a receipt within a claimed customer's
+        protection (goal) — whichever of these settings is on"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Opportunity = pool.get('sale.opportunity')
+        Receipt = pool.get('crm.deal.receipt')
+        Configuration = pool.get('crm.configuration')
+        staff = users['staff_a1']
+        with frozen(TODAY - days(40)):
+            courted = customer("Courted", staff, 'D')
+            signed = customer("Signed", staff, 'D')
+            idle = customer("Idle", staff, 'D')
+        Opportunity.create([{'party': courted.id, 'description': "Desks"}])
+        approved_deal(signed, TODAY - days(20))
+        claimed = {name: customer(name, users['staff_b']) for name in [
+                "By Deal", "Old Deal", "By Receipt", "Nothing"]}
+        with as_user(staff):
+            Party.crm_pool_claim([Party(c.id) for c in claimed.values()])
+        approved_deal(claimed["By Deal"], TODAY + days(1))
+        approved_deal(claimed["Old Deal"], TODAY - days(1))
+        paid = approved_deal(claimed["By Receipt"], TODAY - days(60))
+        Receipt.create([{
+                    'deal': paid.id, 'date': TODAY + days(1),
+                    'amount': Decimal('100'), 'owner': staff.id,
+                    'method': 'transfer'}])
+        parties = [courted, signed, idle] + list(claimed.values())
+
+        for exempt, goal_deal, goal_receipt in [
+                (True, True, True), (False, True, True),
+                (False, False, True), (False, True, False),
+                (True, False, False)]:
+            Configuration.write([Configuration(1)], {
+                    'pool_exempt_open_deals': exempt,
+                    'pool_goal_deal': goal_deal,
+                    'pool_goal_receipt': goal_receipt,
+                    })
+            with self.subTest(exempt=exempt, goal_deal=goal_deal,
+                    goal_receipt=goal_receipt):
+                self.assert_lists_exact(parties)
+
+    def assert_lists_exact(self, parties):
+        "The searches agree with the dates computed here in Python"
+        from .test_return_index import expected_return
+        pool = Pool()
+        Party = pool.get('party.party')
+        Sale = pool.get('sale.sale')
+        Opportunity = pool.get('sale.opportunity')
+        Receipt = pool.get('crm.deal.receipt')
+        settings = ReturnSettings.from_configuration()
+        parties = [reload(p) for p in parties]
+
+        def kept(party):
+            deals = Sale.search([
+                    ('party', '=', party.id),
+                    ('state', 'in', sorted(APPROVED_STATES))])
+            if settings.exempt and (deals or Opportunity.search([
+                        ('party', '=', party.id),
+                        ('state', 'in', OPEN_STATES)])):
+                return True
+            if (party.crm_library != 'claimed'
+                    or not party.crm_protection_end):
+                return False
+            start, end = party.crm_library_date, party.crm_protection_end
+            receipts = Receipt.search([('deal.party', '=', party.id)])
+            return bool(
+                (settings.goal_deal and any(
+                        start <= d.crm_approval_date <= end for d in deals))
+                or (settings.goal_receipt and any(
+                        start <= r.date <= end for r in receipts)))
+        dates = {p.id: None if kept(p) else expected_return(p, settings)
+            for p in parties}
+        # the run keeps some: the lists have something to leave out
+        self.assertTrue(any(
+                expected_return(p, settings) and not dates[p.id]
+                for p in parties))
+        self.assertEqual({p.id: p.crm_return_date for p in parties}, dates)
+        ids = set(dates)
+
+        def found(domain):
+            return {p.id for p in Party.search(domain)} & ids
+        soon = TODAY + days(Party._crm_pool_soon_days(settings))
+        self.assertEqual(
+            found([('crm_returning_soon', '=', True)]),
+            {i for i, d in dates.items() if d and d <= soon})
+        self.assertEqual(
+            found([('crm_returning_soon', '=', False)]),
+            {i for i, d in dates.items() if not d or d > soon})
+        for day in [TODAY, TODAY + days(4)]:
+            self.assertEqual(
+                found([('crm_return_date', '<=', day)]),
+                {i for i, d in dates.items() if d and d <= day})
+
+    @pool_test(pool_temporary_days=30, pool_protection_days=3)
+    def test_deals_tested_by_anti_joins(self, users):
+        """PostgreSQL runs "not exempt, goal not met" as anti-joins (a
+        probe or one hash of the deals per kind), not as a subplan per
+        candidate customer (whose cost set off JIT on a count)"""
+        if backend.name != 'postgresql':
+            self.skipTest("plans are PostgreSQL's")
+        Party = Pool().get('party.party')
+        settings = ReturnSettings.from_configuration(
+            exempt=True, goal_deal=True, goal_receipt=True)
+        party = Party.__table__()
+        due, _ = Party._crm_pool_due(party, settings, TODAY)
+        query = party.select(party.id, where=due)
+        cursor = Transaction().connection.cursor()
+        cursor.execute('EXPLAIN ' + str(query), query.params)
+        plan = '\n'.join(r for r, in cursor)
+        self.assertIn('Anti Join', plan)
+        self.assertNotIn('SubPlan', plan)

@@ -6,7 +6,7 @@ import functools
 import datetime as dt
 from unittest.mock import patch
 
-from sql import Literal
+from sql import Literal, Null
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.pool import Pool
@@ -125,9 +125,13 @@ def goal_met_for(*customers):
     Party = Pool().get('party.party')
     ids = [c.id for c in customers]
 
-    def goal(cls, party, deal=True, receipt=True):
-        return party.id.in_(ids) if ids else Literal(False)
-    with patch.object(Party, '_crm_pool_goal_condition', classmethod(goal)):
+    def goals(cls, party, deal=True, receipt=True):
+        # as the deals' conditions: only during a claimed protection
+        return {'double': (party.id.in_(ids) if ids else Literal(False))
+            & (party.crm_library == 'claimed')
+            & (party.crm_protection_end != Null)}
+    with patch.object(Party, '_crm_pool_goal_conditions',
+            classmethod(goals)):
         yield
 
 
@@ -138,8 +142,8 @@ def exempted(*customers):
     ids = [c.id for c in customers]
 
     def exempt(cls, party):
-        return party.id.in_(ids) if ids else Literal(False)
-    with patch.object(Party, '_crm_pool_exempt_condition',
+        return {'opportunity': party.id.in_(ids) if ids else Literal(False)}
+    with patch.object(Party, '_crm_pool_exempt_conditions',
             classmethod(exempt)):
         yield
 
