@@ -25,7 +25,9 @@ customer in its own (link, 'where', …), i.e. one correlated subquery per
 reason a user may see a customer, which the database must run for every
 row it counts (a deal list ran five per deal); one subquery whose
 condition ORs the reasons is the same set of records and one index
-lookup per row (bench/README.md, bench_views.py).
+lookup per row (bench/README.md, bench_views.py). On the models that keep
+copies of the customer's rule columns (customer_copy.py: deals,
+opportunities) that subquery becomes a condition on the copies.
 
 The rule cache is keyed on the user (the domains depend on who asks, not
 only on the groups) and on the bin view. Other modules only add to the
@@ -35,6 +37,7 @@ the menus hidden by the tracking style.
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from .customer_copy import on_copies
 from .visibility import CUSTOMER_MODEL, user_visibility
 
 # The context key of the recycle bin's view
@@ -182,9 +185,11 @@ class Rule(metaclass=PoolMeta):
     def get(cls, model_name, mode='read'):
         clause, clause_global = cls._crm_linked_to_customer(model_name, mode)
         cls._crm_hide_binned(model_name, clause, clause_global)
+        Model = Pool().get(model_name)
         for clauses in [clause, clause_global]:
             for group in clauses:
-                clauses[group] = _drop_nothing(_merge_where(clauses[group]))
+                clauses[group] = on_copies(
+                    _drop_nothing(_merge_where(clauses[group])), Model)
         return clause, clause_global
 
     # -- step 1 ----------------------------------------------------------------

@@ -1,0 +1,221 @@
+"""The customer's rule columns copied onto the records of big lists (issue
+21: deals and opportunities at 1,000,000 customers).
+
+A deal is read as its customer is (``__access__``): Tryton turns each rule
+of the customer into ``(party, 'where', …)``, one customer lookup per deal
+the database looks at. sao counts a list up to 6,000 rows, so a salesperson
+who sees 2,000 of 100,000 contracts made the database look up 100,000
+customers, where the same count without rules stops after 6,000 index
+entries. With the columns the customer rules test (owner, type, and what
+other modules add: the pool's library) copied onto the deal and indexed,
+the rule is a condition on the deal itself and the database reads only the
+visible deals' index entries.
+
+The copies are kept by database triggers, not by the ORM: a customer's
+owner changes through transfers, the pool's set-based returns, imports,
+merges and Tryton's party replacement (SQL updates of every link), and a
+trigger sees every one of them. Whatever is written into a copy, the
+deal's trigger sets it back to its customer's value.
+
+A model uses it with CustomerCopyMixin, naming its link in
+_crm_party_link; modules add copies with
+``cls._crm_party_copies['<customer field>'] = '<own column>'`` and a
+Char/Many2One field of that name. rules.py asks on_copies() to turn the
+customer's rules into rules on the copies.
+"""
+from trytond import backend
+from trytond.model import Index, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+CUSTOMER_TABLE = 'party_party'
+
+
+class CustomerCopyMixin:
+    __slots__ = ()
+    _crm_party_link = 'party'
+
+    crm_party_owner = fields.Many2One(
+        'res.user', "Customer Owner", readonly=True,
+        help="The customer's owner, as the data permissions see it.")
+    # Selections, not Char: Tryton compares a Char with COALESCE(…, ''),
+    # which no index serves
+    crm_party_type = fields.Selection(
+        'get_crm_party_types', "Customer Type", readonly=True,
+        help="The customer's type, as the data permissions see it.")
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Per class: other modules add theirs in their own __setup__
+        cls._crm_party_copies = {
+            'crm_owner': 'crm_party_owner',
+            'crm_customer_type': 'crm_party_type',
+            }
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.crm_party_owner, Index.Range())),
+                Index(t, (t.crm_party_type, Index.Equality(
+                            cardinality='low'))),
+                })
+
+    @classmethod
+    def get_crm_party_types(cls):
+        return customer_selection('crm_customer_type')
+
+    @classmethod
+    def __register__(cls, module):
+        table = cls.__table_handler__(module)
+        missing = [c for c in cls._crm_party_copies.values()
+            if not table.column_exist(c)]
+        super().__register__(module)
+        install_copy_triggers(cls)
+        if missing:
+            fill_copies(cls)
+
+
+def customer_selection(name):
+    "The selection of the customer's field name"
+    Party = Pool().get('party.party')
+    return Party.fields_get([name])[name]['selection']
+
+
+def _quote(name):
+    return '"%s"' % name
+
+
+def _copy_columns(Model):
+    "[(customer column, own column)] of Model's copies"
+    return sorted(Model._crm_party_copies.items())
+
+
+def fill_copies(Model):
+    "Set every record's copies from its customer (once, when added)"
+    table, link = Model._table, Model._crm_party_link
+    pairs = _copy_columns(Model)
+    own = ', '.join(_quote(o) for _, o in pairs)
+    theirs = ', '.join('p.%s' % _quote(c) for c, _ in pairs)
+    cursor = Transaction().connection.cursor()
+    cursor.execute(
+        f'UPDATE {_quote(table)} SET ({own}) = '
+        f'(SELECT {theirs} FROM {_quote(CUSTOMER_TABLE)} p '
+        f'WHERE p.id = {_quote(table)}.{_quote(link)})')
+    # The planner's statistics of the new columns: without them it takes
+    # the rules for rare and sorts every deal instead of walking the list
+    # order's index
+    cursor.execute(f'ANALYZE {_quote(table)}')
+
+
+def install_copy_triggers(Model):
+    """(Re)create the two triggers of Model's copies: the record takes its
+    customer's values on insert and on any update; a change of the
+    customer's columns is copied to its records"""
+    if backend.name == 'postgresql':
+        statements = _postgresql_triggers(Model)
+    else:
+        statements = _sqlite_triggers(Model)
+    cursor = Transaction().connection.cursor()
+    for statement in statements:
+        cursor.execute(statement)
+
+
+def _names(Model):
+    table = Model._table
+    # Within PostgreSQL's 63 characters for Tryton's table names
+    return (f'xtools_copy_from_party_{table}'[:63],
+        f'xtools_copy_to_{table}'[:63])
+
+
+def _postgresql_triggers(Model):
+    table, link = _quote(Model._table), _quote(Model._crm_party_link)
+    pairs = _copy_columns(Model)
+    own_name, party_name = _names(Model)
+    targets = ', '.join(f'NEW.{_quote(o)}' for _, o in pairs)
+    theirs = ', '.join(f'p.{_quote(c)}' for c, _ in pairs)
+    sets = ', '.join(f'{_quote(o)} = NEW.{_quote(c)}' for c, o in pairs)
+    changed = ' OR '.join(
+        f'OLD.{_quote(c)} IS DISTINCT FROM NEW.{_quote(c)}' for c, _ in pairs)
+    columns = ', '.join(_quote(c) for c, _ in pairs)
+    party = _quote(CUSTOMER_TABLE)
+    return [
+        # SELECT INTO sets the copies to NULL when there is no customer
+        f'CREATE OR REPLACE FUNCTION {_quote(own_name)}() RETURNS trigger '
+        f'LANGUAGE plpgsql AS $body$ BEGIN '
+        f'SELECT {theirs} INTO {targets} FROM {party} p '
+        f'WHERE p.id = NEW.{link}; RETURN NEW; END $body$',
+        f'DROP TRIGGER IF EXISTS {_quote(own_name)} ON {table}',
+        f'CREATE TRIGGER {_quote(own_name)} BEFORE INSERT OR UPDATE '
+        f'ON {table} FOR EACH ROW EXECUTE FUNCTION {_quote(own_name)}()',
+        f'CREATE OR REPLACE FUNCTION {_quote(party_name)}() RETURNS trigger '
+        f'LANGUAGE plpgsql AS $body$ BEGIN '
+        f'UPDATE {table} SET {sets} WHERE {link} = NEW.id; '
+        f'RETURN NULL; END $body$',
+        f'DROP TRIGGER IF EXISTS {_quote(party_name)} ON {party}',
+        f'CREATE TRIGGER {_quote(party_name)} AFTER UPDATE OF {columns} '
+        f'ON {party} FOR EACH ROW WHEN ({changed}) '
+        f'EXECUTE FUNCTION {_quote(party_name)}()',
+        ]
+
+
+def _sqlite_triggers(Model):
+    table, link = _quote(Model._table), _quote(Model._crm_party_link)
+    pairs = _copy_columns(Model)
+    own_name, party_name = _names(Model)
+    own = ', '.join(_quote(o) for _, o in pairs)
+    theirs = ', '.join(f'p.{_quote(c)}' for c, _ in pairs)
+    party = _quote(CUSTOMER_TABLE)
+    # SQLite's triggers do not fire themselves again (recursive_triggers
+    # is off): the update of the copies does not loop
+    refresh = (f'UPDATE {table} SET ({own}) = (SELECT {theirs} FROM {party} p '
+        f'WHERE p.id = NEW.{link}) WHERE id = NEW.id; END')
+    watched = ', '.join([link] + [_quote(o) for _, o in pairs])
+    sets = ', '.join(f'{_quote(o)} = NEW.{_quote(c)}' for c, o in pairs)
+    columns = ', '.join(_quote(c) for c, _ in pairs)
+    return [
+        f'DROP TRIGGER IF EXISTS {_quote(own_name + "_insert")}',
+        f'CREATE TRIGGER {_quote(own_name + "_insert")} AFTER INSERT '
+        f'ON {table} FOR EACH ROW BEGIN {refresh}',
+        f'DROP TRIGGER IF EXISTS {_quote(own_name + "_update")}',
+        f'CREATE TRIGGER {_quote(own_name + "_update")} AFTER UPDATE OF '
+        f'{watched} ON {table} FOR EACH ROW BEGIN {refresh}',
+        f'DROP TRIGGER IF EXISTS {_quote(party_name)}',
+        f'CREATE TRIGGER {_quote(party_name)} AFTER UPDATE OF {columns} '
+        f'ON {party} FOR EACH ROW BEGIN '
+        f'UPDATE {table} SET {sets} WHERE {link} = NEW.id; END',
+        ]
+
+
+def on_copies(domain, Model):
+    """domain with each (link, 'where', customer domain) made a domain on
+    Model's copies: the same records (the link names one customer, so
+    "the customer matches A and/or B" is "A and/or B on the copies"); a
+    clause on a customer column without a copy stays (link, 'where', …)"""
+    copies = getattr(Model, '_crm_party_copies', None)
+    if not copies:
+        return domain
+    link = Model._crm_party_link
+    if (isinstance(domain, (list, tuple)) and len(domain) == 3
+            and domain[0] == link):
+        if domain[1] == 'where':
+            return [(link, '!=', None), _translate(domain[2], link, copies)]
+        return domain
+    if isinstance(domain, list):
+        return [d if isinstance(d, str) else on_copies(d, Model)
+            for d in domain]
+    return domain
+
+
+def _translate(domain, link, copies):
+    if isinstance(domain, (list, tuple)) and domain and isinstance(
+            domain[0], str) and domain[0] not in {'OR', 'AND'}:
+        name = domain[0]
+        if name in copies:
+            return (copies[name], *domain[1:])
+        if name == 'id':
+            return (link, *domain[1:])
+        return (link, 'where', [tuple(domain)])
+    if isinstance(domain, (list, tuple)):
+        return [d if isinstance(d, str) else _translate(d, link, copies)
+            for d in domain]
+    return domain
+

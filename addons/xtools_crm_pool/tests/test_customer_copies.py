@@ -1,0 +1,185 @@
+"""Deals and opportunities copy their customer's rule columns (owner,
+type, library: xtools_crm_base/customer_copy.py) and their record rules
+are conditions on those copies: after every way a customer changes hands
+the copies equal the customer's columns, and every user sees exactly the
+deals and opportunities of the customers he reads."""
+import unittest
+
+from sql import Column, Table
+
+from trytond import backend
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module
+from trytond.transaction import Transaction
+
+from .tools import TODAY, as_user, customer, days, pool_test, run_pool
+
+MODULES = ['xtools_crm_pool', 'xtools_crm_sales']
+COPIES = [('crm_owner', 'crm_party_owner'),
+    ('crm_customer_type', 'crm_party_type'),
+    ('crm_library', 'crm_party_library')]
+
+
+def stale_copies():
+    "[(table, id)] of the deals and opportunities whose copies differ"
+    cursor = Transaction().connection.cursor()
+    stale = []
+    for table in ['sale_sale', 'sale_opportunity']:
+        differs = ' OR '.join(
+            f'(r.{o} IS NULL) != (p.{c} IS NULL) '
+            f'OR r.{o} != p.{c}' for c, o in COPIES)
+        cursor.execute(f'SELECT r.id FROM {table} r '
+            f'JOIN party_party p ON p.id = r.party WHERE {differs}')
+        stale.extend((table, i) for i, in cursor)
+    return stale
+
+
+def stored(record, column):
+    "A column as stored (the triggers write behind the ORM's cache)"
+    table = Table(record._table)
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*table.select(
+            Column(table, column), where=table.id == record.id))
+    value, = cursor.fetchone()
+    return value
+
+
+def deal_and_opportunity(party):
+    pool = Pool()
+    Sale = pool.get('sale.sale')
+    Opportunity = pool.get('sale.opportunity')
+    deal, = Sale.create([{'party': party.id}])
+    opportunity, = Opportunity.create([{
+                'party': party.id, 'description': party.name}])
+    return deal, opportunity
+
+
+class CustomerCopiesTestCase(unittest.TestCase):
+    "The copies of the customer's rule columns on deals and opportunities"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module(MODULES)
+
+    def assertVisibleAsCustomers(self, users):
+        """Each user reads the deals and opportunities of the customers he
+        reads, no more, no fewer"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Sale = pool.get('sale.sale')
+        Opportunity = pool.get('sale.opportunity')
+        with Transaction().set_user(0), Transaction().set_context(
+                _check_access=False, active_test=False):
+            every = {M: [(r.id, r.party.id) for r in M.search([])]
+                for M in [Sale, Opportunity]}
+        for login, user in users.items():
+            with as_user(user), Transaction().set_context(
+                    active_test=False):
+                readable = {p.id for p in Party.search([])}
+                for Model, records in every.items():
+                    expected = sorted(
+                        i for i, party in records if party in readable)
+                    found = sorted(r.id for r in Model.search([]))
+                    self.assertEqual(found, expected, (login, Model))
+                    self.assertEqual(
+                        Model.search_count([]), len(expected),
+                        (login, Model))
+
+    @pool_test(pool_protection_days=30)
+    def test_copies_follow_the_customer(self, users):
+        "Transfers, claims, releases, returns, SQL updates and type changes"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Sale = pool.get('sale.sale')
+        owned = customer("Owned", users['staff_a1'], 'B')
+        other = customer("Other", users['staff_b'], 'B')
+        pooled = customer("Pooled", users['staff_b'], 'E')
+        records = [deal_and_opportunity(c) for c in [owned, other, pooled]]
+        self.assertEqual(stale_copies(), [])
+        self.assertEqual(
+            stored(records[0][0], 'crm_party_owner'), users['staff_a1'].id)
+        self.assertVisibleAsCustomers(users)
+
+        # Transfer (the ORM's write of the owner)
+        Party.crm_transfer([owned], users['staff_b'])
+        self.assertEqual(stale_copies(), [])
+        self.assertVisibleAsCustomers(users)
+
+        # Into the public pool and claimed back by another salesperson
+        with as_user(users['staff_b']):
+            Party.crm_pool_release([Party(pooled.id)], "No time")
+        self.assertEqual(stale_copies(), [])
+        self.assertIsNone(stored(records[2][0], 'crm_party_owner'))
+        self.assertEqual(stored(records[2][0], 'crm_party_library'), 'public')
+        self.assertVisibleAsCustomers(users)
+        with as_user(users['staff_a2']):
+            Party.crm_pool_claim([Party(pooled.id)])
+        self.assertEqual(stale_copies(), [])
+        self.assertVisibleAsCustomers(users)
+
+        # The daily run's set-based return of a customer left unfollowed
+        run_pool(TODAY + days(400))
+        self.assertEqual(stale_copies(), [])
+        self.assertVisibleAsCustomers(users)
+
+        # A plain SQL update of the customer, as Tryton's party replace
+        # and the imports do
+        party = Party.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*party.update(
+                [party.crm_owner, party.crm_customer_type],
+                [users['staff_a2'].id, None], where=party.id == other.id))
+        self.assertEqual(stale_copies(), [])
+        self.assertVisibleAsCustomers(users)
+
+    @pool_test()
+    def test_copies_follow_the_link(self, users):
+        "A deal moved to another customer takes that customer's columns"
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        first = customer("First", users['staff_a1'], 'B')
+        second = customer("Second", users['staff_b'], 'B')
+        deal, _ = deal_and_opportunity(first)
+        Sale.write([deal], {'party': second.id})
+        self.assertEqual(
+            stored(deal, 'crm_party_owner'), users['staff_b'].id)
+        self.assertEqual(stale_copies(), [])
+
+    @pool_test()
+    def test_copies_cannot_be_forged(self, users):
+        """Whatever is written into a copy, the deal keeps its customer's
+        value (a deal cannot be made visible to someone else)"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        owned = customer("Owned", users['staff_a1'], 'B')
+        deal, opportunity = deal_and_opportunity(owned)
+        Sale.write([deal], {'crm_party_owner': users['staff_b'].id})
+        sale = Sale.__table__()
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*sale.update(
+                [sale.crm_party_owner, sale.crm_party_library],
+                [users['staff_b'].id, 'public'], where=sale.id == deal.id))
+        self.assertEqual(stale_copies(), [])
+        with as_user(users['staff_b']):
+            self.assertEqual(Sale.search([('id', '=', deal.id)]), [])
+
+    @pool_test()
+    def test_rule_reads_no_customer_row(self, users):
+        """A salesperson's deal rule is a condition on the deal's own
+        columns: no lookup of the customer per deal"""
+        pool = Pool()
+        Rule = pool.get('ir.rule')
+        with as_user(users['staff_a1']):
+            domain = Rule.domain_get('sale.sale', mode='read')
+        self.assertNotIn("'where'", repr(domain).replace(
+                "'not where'", ''), domain)
+        if backend.name != 'postgresql':
+            return
+        Sale = pool.get('sale.sale')
+        with as_user(users['staff_a1']):
+            sql, params = tuple(Sale.search([], query=True))
+        cursor = Transaction().connection.cursor()
+        cursor.execute('EXPLAIN ' + sql, params)
+        plan = '\n'.join(line for line, in cursor)
+        # Only the recycle bin's few binned customers are looked up
+        self.assertNotIn('party_party_pkey', plan, plan)
