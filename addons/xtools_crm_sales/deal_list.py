@@ -8,6 +8,9 @@ as Tryton's: a sale without any line of type 'line' is worth 0 (nothing to
 sum, no tax), the others go through Tryton's ``get_amount``; the expiry
 takes "today" once per company.
 """
+import inspect
+from collections import defaultdict
+from contextvars import ContextVar
 from decimal import Decimal
 
 from trytond import backend
@@ -15,6 +18,18 @@ from trytond.model.fields import SQL_OPERATORS
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
+
+# The Function columns of the deal list (sale.sale_view_tree) that are
+# computed by the CRM or by deal_list.py
+LIST_COLUMNS = ['crm_approval_state', 'crm_delivery_status',
+    'crm_shipping_status', 'crm_has_returns', 'crm_received_amount',
+    'crm_receivable_amount', 'quotation_expire', 'untaxed_amount']
+# The stored columns their getters read (crm_columns), read once for all
+PAGE_COLUMNS = ['state', 'crm_deal_type', 'crm_rejection_reason', 'currency',
+    'company', 'quotation_validity', 'quotation_date',
+    'untaxed_amount_cache', 'tax_amount_cache', 'total_amount_cache']
+# {id: row} of PAGE_COLUMNS while crm_get_list_columns runs
+_page = ContextVar('_page', default=None)
 
 
 class Sale(metaclass=PoolMeta):
@@ -26,12 +41,55 @@ class Sale(metaclass=PoolMeta):
         cls.quotation_expire.getter = 'crm_get_quotation_expire'
 
     @classmethod
+    def __post_setup__(cls):
+        super().__post_setup__()
+        # One getter call for all the list's columns: for each getter,
+        # Tryton makes new records and copies the page's values into them
+        # (about 1 ms for 60 rows), whatever the getter computes
+        # (their getters are classmethods)
+        getters = dict(getattr(cls, '_crm_list_getters', {}))
+        for name in LIST_COLUMNS:
+            field = getattr(cls, name)
+            if field.getter != 'crm_get_list_columns':
+                getters[name] = field.getter
+                field.getter = 'crm_get_list_columns'
+        cls._crm_list_getters = getters
+
+    @classmethod
+    def crm_get_list_columns(cls, sales, names):
+        "Each column by its own getter"
+        by_getter = defaultdict(list)
+        for name in names:
+            by_getter[cls._crm_list_getters[name]].append(name)
+        result = {}
+        token = _page.set(None)
+        try:
+            if len(by_getter) > 1:
+                _page.set({r['id']: r for r in cls.read(
+                            list(map(int, sales)), PAGE_COLUMNS)})
+            for getter, getter_names in by_getter.items():
+                method = getattr(cls, getter)
+                if 'names' in inspect.signature(method).parameters:
+                    result.update(method(sales, getter_names))
+                else:
+                    for name in getter_names:
+                        result[name] = method(sales, name)
+        finally:
+            _page.reset(token)
+        return result
+
+    @classmethod
     def crm_columns(cls, sales, names):
         """{id: {name: value}} of stored columns, in one query: a getter's
         records know only the columns of the read that called it, and
         asking one of them for another column reads every column of
         the page's sales"""
-        return {r['id']: r for r in cls.read(list(map(int, sales)), names)}
+        ids = list(map(int, sales))
+        page = _page.get()
+        if (page is not None and set(names) <= set(PAGE_COLUMNS)
+                and all(i in page for i in ids)):
+            return {i: page[i] for i in ids}
+        return {r['id']: r for r in cls.read(ids, names)}
 
     @classmethod
     def _crm_with_lines(cls, sale_ids):
