@@ -46,10 +46,13 @@ class Sale(metaclass=PoolMeta):
         # One getter call for all the list's columns: for each getter,
         # Tryton makes new records and copies the page's values into them
         # (about 1 ms for 60 rows), whatever the getter computes
-        # (their getters are classmethods)
+        # (their getters are classmethods). The pool sets up the class
+        # as each module registers its part: a column may not be there yet.
         getters = dict(getattr(cls, '_crm_list_getters', {}))
         for name in LIST_COLUMNS:
-            field = getattr(cls, name)
+            field = getattr(cls, name, None)
+            if field is None:
+                continue
             if field.getter != 'crm_get_list_columns':
                 getters[name] = field.getter
                 field.getter = 'crm_get_list_columns'
