@@ -4,7 +4,7 @@ wizards), lifting re-claim locks and the rule simulator.
 The run's pool is on: owner, reader, writer and outsider are pool users,
 the owner's manager is the pool administrator, finance and service are
 neither (see test_access_paths_rpc.World.enable_pool)."""
-from . import Case, ContextKey, Target, fixture
+from . import Case, ContextKey, Getter, Target, fixture
 
 POOL_USERS = frozenset({'reader', 'writer', 'outsider'})
 
@@ -88,6 +88,11 @@ CASES = [
         data=lambda w, t: {'start': {'temporary_days': 45}},
         control='admin', note="Saving changes the CRM settings: the pool "
         "administrator previews, only who may write the settings saves"),
+    Getter('model.sale.sale.get_crm_party_libraries',
+        "the selection of libraries (the customers' copied on deals)"),
+    Getter('model.sale.opportunity.get_crm_party_libraries',
+        "the selection of libraries (the customers' copied on "
+        "opportunities)"),
     ]
 
 CONTEXT_KEYS = [

@@ -260,6 +260,11 @@ CASES = [
         allowed=frozenset({'reader', 'writer'}),
         changes=False, note="Opens the deal's products"),
     Getter('model.sale.sale.get_origin', "the selection of origins"),
+    Getter('model.sale.sale.get_crm_party_types',
+        "the selection of customer types (the customers' copied on deals)"),
+    Getter('model.sale.opportunity.get_crm_party_types',
+        "the selection of customer types (the customers' copied on "
+        "opportunities)"),
     Getter('model.sale.line.get_sale_states', "the selection of states"),
     Getter('model.sale.configuration.get_sale_invoice_methods',
         "the selection of invoice methods"),
