@@ -95,6 +95,10 @@ def parse_args(argv=None):
         help="PostgreSQL: SET jit = off in every request (what a server "
         "configured with jit = off does)")
     parser.add_argument('--pg-uri', default=benchdb.pg_uri_default())
+    parser.add_argument('--explain-role', action='append',
+        choices=ROLES + ['baseline'],
+        help="with --explain: the roles whose plans are printed "
+        "(default: staff and baseline)")
     parser.add_argument('--explain', action='store_true',
         help="print each list's search SQL and plan (staff and admin)")
     parser.add_argument('--trace', action='store_true',
@@ -657,12 +661,12 @@ def measure(args, dbname, users, plan, big):
 
 # --- diagnosis --------------------------------------------------------------
 
-def explain(dbname, users, plan, lists):
+def explain(dbname, users, plan, lists, roles=None):
     from benchlib.sqltrace import explain as explain_sql
     from trytond.transaction import Transaction
     out = []
     for name in lists:
-        for role in ['staff', 'baseline']:
+        for role in roles or ['staff', 'baseline']:
             p = plan[role]['lists'][name]
             with request(dbname, users[role]):
                 Model = Pool_().get(p['model'])
@@ -670,6 +674,13 @@ def explain(dbname, users, plan, lists):
                     sql, params = tuple(Model.search(
                             p['domain'], 0, LIMIT, p['order'], query=True))
                     out.append(f"\n### {name}, {role}\n")
+                    out.extend('    ' + line
+                        for line in explain_sql(sql, params))
+                    # sao's count, as search_count builds it
+                    sql, params = tuple(Model.search(
+                            p['domain'], 0, COUNT_LIMIT, count=True,
+                            query=True))
+                    out.append(f"\n### {name}, {role}: count\n")
                     out.extend('    ' + line
                         for line in explain_sql(sql, params))
     return '\n'.join(out)
@@ -785,7 +796,8 @@ def main(argv=None):
             'timings': timings}
         print(report(result), flush=True)
         if args.explain:
-            print(explain(database.name, users, plan, args.lists),
+            print(explain(database.name, users, plan, args.lists,
+                    args.explain_role),
                 flush=True)
         if args.trace:
             print(trace(database.name, users, plan, big), flush=True)

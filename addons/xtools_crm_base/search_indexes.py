@@ -223,19 +223,32 @@ def create_trigram_extension():
 def requires_customer(domain):
     """Whether domain (a search's own domain) admits customers only: an
     ANDed ('crm_customer_type', '!=', None), '=' a type or 'in' types"""
-    if not isinstance(domain, (list, tuple)) or not domain:
-        return False
-    if isinstance(domain[0], str) and domain[0] not in {'AND', 'OR'}:
-        if len(domain) < 3 or domain[0] != 'crm_customer_type':
-            return False
-        operator, value = domain[1], domain[2]
-        return ((operator == '!=' and value is None)
+    def customer(clause):
+        name, operator, value = clause[:3]
+        return name == 'crm_customer_type' and (
+            (operator == '!=' and value is None)
             or (operator == '=' and value is not None)
             or (operator == 'in' and isinstance(value, (list, tuple))
                 and None not in value))
+    return _requires(domain, customer)
+
+
+def requires_no_owner(domain):
+    "Whether domain admits customers without an owner only"
+    return _requires(domain, lambda clause: (
+            clause[0] == 'crm_owner' and clause[1] == '='
+            and clause[2] is None))
+
+
+def _requires(domain, clause_requires):
+    "Whether a clause of which clause_requires(clause) is ANDed in domain"
+    if not isinstance(domain, (list, tuple)) or not domain:
+        return False
+    if isinstance(domain[0], str) and domain[0] not in {'AND', 'OR'}:
+        return len(domain) >= 3 and clause_requires(domain)
     if domain[0] == 'OR':
-        return len(domain) == 2 and requires_customer(domain[1])
-    return any(requires_customer(d)
+        return len(domain) == 2 and _requires(domain[1], clause_requires)
+    return any(_requires(d, clause_requires)
         for d in (domain[1:] if domain[0] == 'AND' else domain))
 
 
@@ -250,12 +263,16 @@ class Party(metaclass=PoolMeta):
         arm can match nothing here, but the planner counts its rows and,
         for a salesperson's few hundred customers, walks the name index
         through thousands of others (bench/README.md)."""
-        from .rules import CUSTOMERS_ONLY
-        flag = requires_customer(domain)
-        if bool(Transaction().context.get(CUSTOMERS_ONLY)) == flag:
+        from .rules import CUSTOMERS_ONLY, UNOWNED_ONLY
+        flags = {
+            CUSTOMERS_ONLY: requires_customer(domain),
+            UNOWNED_ONLY: requires_no_owner(domain),
+            }
+        context = Transaction().context
+        if all(bool(context.get(k)) == v for k, v in flags.items()):
             return super().search(domain, offset=offset, limit=limit,
                 order=order, count=count, query=query)
-        with Transaction().set_context({CUSTOMERS_ONLY: flag}):
+        with Transaction().set_context(flags):
             result = super().search(domain, offset=offset, limit=limit,
                 order=order, count=count, query=query)
         if count or query:

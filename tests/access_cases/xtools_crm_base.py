@@ -166,6 +166,9 @@ CONTEXT_KEYS = [
     ContextKey('_crm_customers_only', 'stripped', "party.party's search "
         "admits customers only: the read rule leaves out its arm for "
         "non-customers (search_indexes.py)"),
+    ContextKey('_crm_unowned_only', 'stripped', "party.party's search "
+        "admits customers without an owner only: the read rule leaves out "
+        "its owner arm (search_indexes.py)"),
     ContextKey('_crm_import_checked', 'stripped', "the import's rows were "
         "checked as a whole"),
     ContextKey('_crm_transferring', 'stripped', "a logged transfer changes "
