@@ -5,6 +5,7 @@ figures say, whatever the other deals of the page."""
 import datetime as dt
 import unittest
 from decimal import Decimal
+from unittest.mock import patch
 
 from trytond.modules.company.tests import set_company
 from trytond.pool import Pool
@@ -171,3 +172,35 @@ class DealListValuesTestCase(unittest.TestCase):
                         - deal.crm_received_amount)
                     self.assertEqual(deal.crm_delivery_status,
                         deal.crm_compute_delivery_status())
+
+    @with_transaction()
+    def test_no_tax_pass_for_deals_without_lines(self):
+        """Tryton's per-sale tax pass (~1 ms a deal) runs for the drafts
+        with lines only: an empty draft is worth 0 without it"""
+        pool = Pool()
+        Sale = pool.get('sale.sale')
+        ModelData = pool.get('ir.model.data')
+        org = create_organisation(
+            {"销售一部": None}, {'staff': {'crm_department': "销售一部"}},
+            customers=['staff'])
+        customer = org.customers['staff']
+        with set_company(org.company):
+            empty, with_line = Sale.create([{'party': customer.id},
+                    {'party': customer.id, 'lines': [('create', [{
+                                        'type': 'line', 'description': "服务",
+                                        'quantity': 2, 'unit_price':
+                                        Decimal('5'), 'unit': ModelData.get_id(
+                                            'product', 'uom_unit')}])]}])
+            taxed = []
+            get_taxes = Sale._get_taxes
+
+            def counted(self):
+                taxed.append(self.id)
+                return get_taxes(self)
+            with patch.object(Sale, '_get_taxes', counted):
+                amounts = {r['id']: r['crm_receivable_amount']
+                    for r in Sale.read([empty.id, with_line.id],
+                        ['crm_receivable_amount', 'untaxed_amount'])}
+        self.assertEqual(amounts,
+            {empty.id: Decimal(0), with_line.id: Decimal('10.00')})
+        self.assertEqual(taxed, [with_line.id])
