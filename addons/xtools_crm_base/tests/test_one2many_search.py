@@ -141,3 +141,28 @@ class One2ManyBySearchTestCase(unittest.TestCase):
             {(r['state'], r['state:string']) for r in rows},
             {('open', "Open"), ('done', "Done")})
         self.assertEqual(made.count(('crm.task', ('state',))), 1)
+
+    @with_transaction()
+    def test_customer_list_selection_labels_one_definition(self):
+        """A page of the customer list read with the customer type's label
+        makes the field's definition once, not once per customer"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        company, users, customers = build_organisation()
+        parties = Party.search([('crm_customer_type', '!=', None)])
+        self.assertGreater(len(parties), 1)
+        fields_get = Model.fields_get.__func__
+        made = []
+
+        def counted(cls, fields_names=None, level=0):
+            made.append((cls.__name__, tuple(fields_names or ())))
+            return fields_get(cls, fields_names, level)
+        with patch.object(Model, 'fields_get', classmethod(counted)):
+            rows = Party.read([p.id for p in parties],
+                ['crm_customer_type', 'crm_customer_type:string'])
+        self.assertEqual(
+            {r['crm_customer_type:string'] for r in rows},
+            {dict(Party.crm_customer_type.selection)[p.crm_customer_type]
+                for p in parties})
+        self.assertEqual(
+            made.count(('party.party', ('crm_customer_type',))), 1)
