@@ -3,6 +3,7 @@ get their ids from one search query (one2many_search.py): the same rows in
 the same order under the same rules as Tryton's One2Many, without a record
 built per row (quadratic in the rows: seconds for a customer with 2,000
 activities)."""
+import contextlib
 import datetime as dt
 import unittest
 from unittest.mock import patch
@@ -16,6 +17,19 @@ from trytond.transaction import Transaction
 from .tools import build_organisation
 
 TABS = ['crm_activities', 'crm_tasks', 'crm_timeline', 'crm_contacts']
+
+
+@contextlib.contextmanager
+def field_definitions():
+    "The (model, field names) of every fields_get made meanwhile"
+    fields_get = Model.fields_get.__func__
+    made = []
+
+    def counted(cls, fields_names=None, level=0):
+        made.append((cls.__name__, tuple(fields_names or ())))
+        return fields_get(cls, fields_names, level)
+    with patch.object(Model, 'fields_get', classmethod(counted)):
+        yield made
 
 
 class One2ManyBySearchTestCase(unittest.TestCase):
@@ -129,13 +143,7 @@ class One2ManyBySearchTestCase(unittest.TestCase):
         self.followups(customers['staff_a1'], users['staff_a1'], 120)
         tasks = Task.search([('customer', '=', customers['staff_a1'].id)])
         Task.write(tasks[:10], {'state': 'done', 'done_date': None})
-        fields_get = Model.fields_get.__func__
-        made = []
-
-        def counted(cls, fields_names=None, level=0):
-            made.append((cls.__name__, tuple(fields_names or ())))
-            return fields_get(cls, fields_names, level)
-        with patch.object(Model, 'fields_get', classmethod(counted)):
+        with field_definitions() as made:
             rows = Task.read([t.id for t in tasks], ['state', 'state:string'])
         self.assertEqual(
             {(r['state'], r['state:string']) for r in rows},
@@ -151,13 +159,7 @@ class One2ManyBySearchTestCase(unittest.TestCase):
         company, users, customers = build_organisation()
         parties = Party.search([('crm_customer_type', '!=', None)])
         self.assertGreater(len(parties), 1)
-        fields_get = Model.fields_get.__func__
-        made = []
-
-        def counted(cls, fields_names=None, level=0):
-            made.append((cls.__name__, tuple(fields_names or ())))
-            return fields_get(cls, fields_names, level)
-        with patch.object(Model, 'fields_get', classmethod(counted)):
+        with field_definitions() as made:
             rows = Party.read([p.id for p in parties],
                 ['crm_customer_type', 'crm_customer_type:string'])
         self.assertEqual(
