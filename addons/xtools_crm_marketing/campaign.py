@@ -28,6 +28,7 @@ from sql import Literal
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
 
+from trytond import backend
 from trytond.model import ModelSQL, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
@@ -133,7 +134,8 @@ class Campaign(DateRangeMixin, metaclass=PoolMeta):
     def get_effect(cls, campaigns, names):
         ids = [c.id for c in campaigns]
         result = {name: dict.fromkeys(ids, 0) for name in names}
-        for sub_ids in grouped_slice(ids):
+        # Tryton 8's grouped_slice without a size takes one id at a time
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
             sub_ids = list(sub_ids)
             if 'crm_actual_leads' in names:
                 result['crm_actual_leads'].update(cls._count_leads(sub_ids))
