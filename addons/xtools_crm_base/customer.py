@@ -6,6 +6,8 @@ from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
 from .access import ButtonAccessMixin, readable_ids
+from .column_rec_name import ColumnRecName
+from .contact_mechanism_columns import ContactMechanismColumns
 from .dictionary import dictionary_field
 from .exceptions import DuplicateCustomerWarning, HotCapError
 from .one2many_search import One2ManyBySearch
@@ -39,11 +41,15 @@ def disclosed_owner(customer):
         return customer.crm_owner.rec_name
 
 
-class Party(SelectionLabels, ButtonAccessMixin, metaclass=PoolMeta):
+class Party(ColumnRecName, ContactMechanismColumns, SelectionLabels,
+        ButtonAccessMixin, metaclass=PoolMeta):
     """A CRM customer is a Tryton party with a customer type and an owner.
     The customer list's selection labels (type, library) are made once per
-    page (SelectionLabels: 18 of its 70 ms at 1,000,000 customers)"""
+    page (SelectionLabels: 18 of its 70 ms at 1,000,000 customers); a
+    list's customer names are read from two columns (ColumnRecName), its
+    phones by one search (ContactMechanismColumns)"""
     __name__ = 'party.party'
+    _crm_rec_name_columns = ('name', 'code')
 
     crm_customer_type = fields.Selection(
         CUSTOMER_TYPES, "Customer Type",
@@ -89,6 +95,13 @@ class Party(SelectionLabels, ButtonAccessMixin, metaclass=PoolMeta):
         "Latest Progress", readonly=True, states=_CUSTOMER)
     crm_latest_order_date = fields.Date(
         "Latest Order", readonly=True, states=_CUSTOMER)
+
+    @classmethod
+    def _crm_rec_name(cls, values):
+        # party's get_rec_name, from the columns
+        if not values['name']:
+            return '[' + values['code'] + ']'
+        return values['name']
 
     @classmethod
     def __setup__(cls):

@@ -10,6 +10,7 @@ from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
 
 from .access import ButtonAccessMixin, readable_ids
+from .column_rec_name import ColumnRecName
 from .exceptions import (
     GroupGrantError, LeaveError, NoRoleError, SecondManagerError)
 from .rules import BIN_CONTEXT
@@ -68,8 +69,10 @@ def _is_tryton_admin():
         return admin in User.get_groups()
 
 
-class User(ButtonAccessMixin, metaclass=PoolMeta):
+class User(ColumnRecName, ButtonAccessMixin, metaclass=PoolMeta):
+    "A list's salespeople are named from two columns (ColumnRecName)"
     __name__ = 'res.user'
+    _crm_rec_name_columns = ('name', 'login')
 
     crm_department = fields.Many2One(
         'crm.department', "Department", ondelete='RESTRICT')
@@ -90,6 +93,11 @@ class User(ButtonAccessMixin, metaclass=PoolMeta):
             "with the right one, until unlocked or the session timeout "
             "has passed."),
         'get_crm_login_locked')
+
+    @classmethod
+    def _crm_rec_name(cls, values):
+        # res.user's get_rec_name, from the columns
+        return values['name'] if values['name'] else values['login']
 
     @classmethod
     def __setup__(cls):
