@@ -31,6 +31,11 @@ class ContactMechanismColumns:
     def crm_get_contact_mechanisms(cls, parties, names):
         Mechanism = Pool().get('party.contact_mechanism')
         usage = Transaction().context.get('party_contact_mechanism_usage')
+        field = Mechanism._fields.get(usage) if isinstance(usage, str) else None
+        if not field or field._type != 'boolean':
+            # A client's key names no usage here (Tryton's getter failed
+            # on it): the first mechanism of the type
+            usage = None
         result = {n: dict.fromkeys(map(int, parties), '') for n in names}
         # (party, type) with a mechanism chosen: the first, or by its usage
         first, by_usage = set(), set()

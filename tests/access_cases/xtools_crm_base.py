@@ -178,6 +178,11 @@ CONTEXT_KEYS = [
         "records (timeline.py)"),
     ContextKey('language', 'tryton', "the language of the answers",
         hostile='zh_CN'),
+    ContextKey('party_contact_mechanism_usage', 'tryton', "which of a "
+        "party's own mechanisms its phone (email …) column shows "
+        "(contact_mechanism_columns.py; a name that is no usage is "
+        "ignored); Tryton's setter marks a new mechanism with it",
+        hostile='active'),
     ContextKey('_datetime', 'tryton', "Tryton's reading of a record's "
         "history (the only private key RPC lets through); the search "
         "bar's union of indexed arms leaves such searches to Tryton "

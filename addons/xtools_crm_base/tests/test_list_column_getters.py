@@ -118,3 +118,20 @@ class ListColumnGettersTestCase(unittest.TestCase):
         rows = Party.read([p.id for p in parties], ['phone'])
         self.assertEqual([r['phone'] for r in rows],
             [p.contact_mechanisms[0].value for p in parties])
+
+    @with_transaction()
+    def test_phone_with_a_name_that_is_no_usage(self):
+        "A context usage that names no flag of the mechanisms is ignored"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Mechanism = pool.get('party.contact_mechanism')
+        party, = Party.create([{'name': "A"}])
+        first, _ = Mechanism.create([
+                {'party': party.id, 'type': 'phone', 'value': '+862150000001'},
+                {'party': party.id, 'type': 'phone', 'value': '+862150000002'},
+                ])
+        for usage in [None, 'no_such_field', 'value', 7]:
+            with Transaction().set_context(
+                    party_contact_mechanism_usage=usage):
+                phone, = Party.read([party.id], ['phone'])
+            self.assertEqual(phone['phone'], first.value, usage)

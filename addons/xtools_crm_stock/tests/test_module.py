@@ -25,6 +25,29 @@ class CrmStockTestCase(CrmViewChecksMixin, CompanyTestMixin, ModuleTestCase):
                     **values}])
         return template
 
+
+    @with_transaction()
+    def test_phone_column_follows_the_delivery_usage(self):
+        """A shipment asks a party's phone with the delivery usage: the
+        customer list's page-at-once getter (contact_mechanism_columns.py)
+        picks the mechanism flagged for delivery, as Tryton's getter"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Mechanism = pool.get('party.contact_mechanism')
+        party, = Party.create([{'name': "A"}])
+        first, second = Mechanism.create([
+                {'party': party.id, 'type': 'phone', 'value': '+862150000001'},
+                {'party': party.id, 'type': 'phone', 'value': '+862150000002',
+                    'delivery': True},
+                ])
+        for usage, expected in [('delivery', second), (None, first)]:
+            with Transaction().set_context(
+                    party_contact_mechanism_usage=usage):
+                phone, = Party.read([party.id], ['phone'])
+                self.assertEqual(
+                    phone['phone'], Party(party.id).get_contact_mechanism(
+                        'phone'))
+            self.assertEqual(phone['phone'], expected.value, usage)
     @with_transaction()
     def test_same_name_other_model(self):
         "The same name with another model is another product"
