@@ -20,6 +20,20 @@ def read_names(Model, records):
         for row in Model.read([r.id for r in records], ['rec_name'])}
 
 
+def party_with_two_phones(**second):
+    "A party and its two phones, in order; second: the second's flags"
+    pool = Pool()
+    Party = pool.get('party.party')
+    Mechanism = pool.get('party.contact_mechanism')
+    party, = Party.create([{'name': "A"}])
+    phones = Mechanism.create([
+            {'party': party.id, 'type': 'phone', 'value': '+862150000001'},
+            {'party': party.id, 'type': 'phone', 'value': '+862150000002',
+                **second},
+            ])
+    return party, *phones
+
+
 class ListColumnGettersTestCase(unittest.TestCase):
     "Names and phones of a page, read at once"
 
@@ -125,14 +139,8 @@ class ListColumnGettersTestCase(unittest.TestCase):
     @with_transaction()
     def test_phone_with_a_name_that_is_no_usage(self):
         "A context usage that names no flag of the mechanisms is ignored"
-        pool = Pool()
-        Party = pool.get('party.party')
-        Mechanism = pool.get('party.contact_mechanism')
-        party, = Party.create([{'name': "A"}])
-        first, _ = Mechanism.create([
-                {'party': party.id, 'type': 'phone', 'value': '+862150000001'},
-                {'party': party.id, 'type': 'phone', 'value': '+862150000002'},
-                ])
+        Party = Pool().get('party.party')
+        party, first, _ = party_with_two_phones()
         for usage in [None, 'no_such_field', 'value', 7]:
             with Transaction().set_context(
                     party_contact_mechanism_usage=usage):

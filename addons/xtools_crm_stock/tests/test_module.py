@@ -6,6 +6,8 @@ from trytond.modules.company.tests import (
     CompanyTestMixin, create_company, set_company)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import ModuleTestCase, with_transaction
+from xtools_crm_base.tests.test_list_column_getters import (
+    party_with_two_phones)
 from xtools_crm_base.tests.view_checks import CrmViewChecksMixin
 from trytond.transaction import Transaction
 
@@ -31,15 +33,8 @@ class CrmStockTestCase(CrmViewChecksMixin, CompanyTestMixin, ModuleTestCase):
         """A shipment asks a party's phone with the delivery usage: the
         customer list's page-at-once getter (contact_mechanism_columns.py)
         picks the mechanism flagged for delivery, as Tryton's getter"""
-        pool = Pool()
-        Party = pool.get('party.party')
-        Mechanism = pool.get('party.contact_mechanism')
-        party, = Party.create([{'name': "A"}])
-        first, second = Mechanism.create([
-                {'party': party.id, 'type': 'phone', 'value': '+862150000001'},
-                {'party': party.id, 'type': 'phone', 'value': '+862150000002',
-                    'delivery': True},
-                ])
+        Party = Pool().get('party.party')
+        party, first, second = party_with_two_phones(delivery=True)
         for usage, expected in [('delivery', second), (None, first)]:
             with Transaction().set_context(
                     party_contact_mechanism_usage=usage):
