@@ -36,15 +36,15 @@ class ContactMechanismColumns:
             # A client's key names no usage here (Tryton's getter failed
             # on it): the first mechanism of the type
             usage = None
-        result = {n: dict.fromkeys(map(int, parties), '') for n in names}
+        ids = list(map(int, parties))
+        result = {n: dict.fromkeys(ids, '') for n in names}
         # (party, type) with a mechanism chosen: the first, or by its usage
         first, by_usage = set(), set()
         # The one2many's order: its party, then the mechanisms' own
         order = [('party.id', None)] + [(o, d) for o, d in Mechanism._order
             if not o.startswith('party.')]
         fields_names = ['party', 'type', 'value'] + ([usage] if usage else [])
-        for sub_ids in grouped_slice(
-                list(map(int, parties)), backend.MAX_QUERY_PARAMS):
+        for sub_ids in grouped_slice(ids, backend.MAX_QUERY_PARAMS):
             for row in Mechanism.search_read([
                         ('party', 'in', list(sub_ids)),
                         ('type', 'in', list(names)),

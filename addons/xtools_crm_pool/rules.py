@@ -67,9 +67,9 @@ def _libraries_domain(libraries, unowned_only=False):
     of unowned customers (公海客户), whose domain says it already: the
     planner multiplies the repeated conditions and, expecting a few
     hundred public customers, sorts all of them for a page"""
-    others = [lib for lib in libraries if lib != 'public']
     if unowned_only:
         return [('crm_library', 'in', libraries)]
+    others = [lib for lib in libraries if lib != 'public']
     domain = ['OR']
     if 'public' in libraries:
         domain.append([

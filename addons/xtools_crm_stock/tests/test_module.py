@@ -27,7 +27,6 @@ class CrmStockTestCase(CrmViewChecksMixin, CompanyTestMixin, ModuleTestCase):
                     **values}])
         return template
 
-
     @with_transaction()
     def test_phone_column_follows_the_delivery_usage(self):
         """A shipment asks a party's phone with the delivery usage: the
@@ -43,6 +42,7 @@ class CrmStockTestCase(CrmViewChecksMixin, CompanyTestMixin, ModuleTestCase):
                     phone['phone'], Party(party.id).get_contact_mechanism(
                         'phone'))
             self.assertEqual(phone['phone'], expected.value, usage)
+
     @with_transaction()
     def test_same_name_other_model(self):
         "The same name with another model is another product"
