@@ -43,13 +43,21 @@ from .visibility import CUSTOMER_MODEL, user_visibility
 # The context key of the recycle bin's view
 BIN_CONTEXT = 'crm_recycle_bin'
 # Set by party.party's search when its domain admits customers only
-# (search_indexes.py): the read rule leaves out its non-customer arm
+# (search_flags.py): the read rule leaves out its non-customer arm
 CUSTOMERS_ONLY = '_crm_customers_only'
 # Set by party.party's search when its domain admits customers without an
 # owner only (the pool's lists): the rule leaves out its owner arm, which
 # can match none of them but whose rows the planner counts (at 1,000,000
 # customers an assistant's 公海客户 walked the whole name index: 2.4 s)
 UNOWNED_ONLY = '_crm_unowned_only'
+# Set by party.party's search when its domain admits customers with an
+# owner only (即将回归公海): the pool leaves out its public arm (a public
+# customer has no owner), which the planner took for thousands of rows
+OWNED_ONLY = '_crm_owned_only'
+# The facts above are about the searched customers: the rules of other
+# models computed within that search (a subquery on the customers'
+# contacts …) are the usual ones
+SEARCH_FACTS = (CUSTOMERS_ONLY, UNOWNED_ONLY, OWNED_ONLY)
 # The rule's domain on the customer, and what it becomes on a record
 # linked to one: "not one of the binned customers" asks the database for
 # the few binned ids instead of every customer that is not binned.
@@ -187,10 +195,17 @@ class Rule(metaclass=PoolMeta):
         return (*key, Transaction().user,
             bool(Transaction().context.get(BIN_CONTEXT)),
             bool(Transaction().context.get(CUSTOMERS_ONLY)),
-            bool(Transaction().context.get(UNOWNED_ONLY)))
+            bool(Transaction().context.get(UNOWNED_ONLY)),
+            bool(Transaction().context.get(OWNED_ONLY)))
 
     @classmethod
     def get(cls, model_name, mode='read'):
+        context = Transaction().context
+        if (model_name != CUSTOMER_MODEL
+                and any(context.get(k) for k in SEARCH_FACTS)):
+            with Transaction().set_context(
+                    dict.fromkeys(SEARCH_FACTS, False)):
+                return cls.get(model_name, mode=mode)
         clause, clause_global = cls._crm_linked_to_customer(model_name, mode)
         cls._crm_hide_binned(model_name, clause, clause_global)
         Model = Pool().get(model_name)

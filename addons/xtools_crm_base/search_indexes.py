@@ -220,66 +220,8 @@ def create_trigram_extension():
         extensions[database.name].pop(TRIGRAM_EXTENSION, None)
 
 
-def requires_customer(domain):
-    """Whether domain (a search's own domain) admits customers only: an
-    ANDed ('crm_customer_type', '!=', None), '=' a type or 'in' types"""
-    def customer(clause):
-        name, operator, value = clause[:3]
-        return name == 'crm_customer_type' and (
-            (operator == '!=' and value is None)
-            or (operator == '=' and value is not None)
-            or (operator == 'in' and isinstance(value, (list, tuple))
-                and None not in value))
-    return _requires(domain, customer)
-
-
-def requires_no_owner(domain):
-    "Whether domain admits customers without an owner only"
-    return _requires(domain, lambda clause: (
-            clause[0] == 'crm_owner' and clause[1] == '='
-            and clause[2] is None))
-
-
-def _requires(domain, clause_requires):
-    "Whether a clause of which clause_requires(clause) is ANDed in domain"
-    if not isinstance(domain, (list, tuple)) or not domain:
-        return False
-    if isinstance(domain[0], str) and domain[0] not in {'AND', 'OR'}:
-        return len(domain) >= 3 and clause_requires(domain)
-    if domain[0] == 'OR':
-        return len(domain) == 2 and _requires(domain[1], clause_requires)
-    return any(_requires(d, clause_requires)
-        for d in (domain[1:] if domain[0] == 'AND' else domain))
-
-
 class Party(metaclass=PoolMeta):
     __name__ = 'party.party'
-
-    @classmethod
-    def search(cls, domain, offset=0, limit=None, order=None, count=False,
-            query=False):
-        """A search for customers only tells the read rule (rules.py), which
-        then leaves out its arm for parties that are not customers: that
-        arm can match nothing here, but the planner counts its rows and,
-        for a salesperson's few hundred customers, walks the name index
-        through thousands of others (bench/README.md)."""
-        from .rules import CUSTOMERS_ONLY, UNOWNED_ONLY
-        flags = {
-            CUSTOMERS_ONLY: requires_customer(domain),
-            UNOWNED_ONLY: requires_no_owner(domain),
-            }
-        context = Transaction().context
-        if all(bool(context.get(k)) == v for k, v in flags.items()):
-            return super().search(domain, offset=offset, limit=limit,
-                order=order, count=count, query=query)
-        with Transaction().set_context(flags):
-            result = super().search(domain, offset=offset, limit=limit,
-                order=order, count=count, query=query)
-        if count or query:
-            return result
-        # Records in the caller's context: read through them, a related
-        # party that is not a customer stays readable
-        return cls.browse([r.id for r in result])
 
     @classmethod
     def __setup__(cls):

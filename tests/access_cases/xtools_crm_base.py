@@ -165,10 +165,13 @@ CONTEXT_KEYS = [
         "confirmation of similar customers"),
     ContextKey('_crm_customers_only', 'stripped', "party.party's search "
         "admits customers only: the read rule leaves out its arm for "
-        "non-customers (search_indexes.py)"),
+        "non-customers (search_flags.py)"),
     ContextKey('_crm_unowned_only', 'stripped', "party.party's search "
         "admits customers without an owner only: the read rule leaves out "
-        "its owner arm (search_indexes.py)"),
+        "its owner arm (search_flags.py)"),
+    ContextKey('_crm_owned_only', 'stripped', "party.party's search "
+        "admits customers with an owner only: the pool's read rule leaves "
+        "out its public arm (search_flags.py)"),
     ContextKey('_crm_import_checked', 'stripped', "the import's rows were "
         "checked as a whole"),
     ContextKey('_crm_transferring', 'stripped', "a logged transfer changes "

@@ -101,6 +101,10 @@ CONTEXT_KEYS = [
         hostile='2099-12-01'),
     ContextKey('_crm_pool_internal', 'stripped',
         "the pool's own writes of its managed fields"),
+    ContextKey('_crm_libraries_only', 'stripped', "party.party's search "
+        "admits customers of these libraries only: a pool person who "
+        "reads them whole gets no customer read rule on that search "
+        "(search_flags.py)", hostile=['public', 'special', 'claimed']),
     ContextKey('crm_read_also', 'tryton',
         "only in the rule context the server builds (ir.rule), never read "
         "from a client's context"),

@@ -101,32 +101,6 @@ def plan_of(Model, domain):
     return plan
 
 
-class RequiresCustomerTestCase(unittest.TestCase):
-    "Which searches tell the read rule they are about customers only"
-
-    def test_requires_customer(self):
-        requires = search_indexes.requires_customer
-        for domain in [
-                [('crm_customer_type', '!=', None)],
-                [[('crm_customer_type', '!=', None)],
-                    [('name', 'ilike', '%明珠%')]],
-                ['AND', ('crm_customer_type', '=', 'enterprise')],
-                [('crm_customer_type', 'in', ['enterprise', 'individual'])],
-                ]:
-            with self.subTest(domain=domain):
-                self.assertTrue(requires(domain))
-        for domain in [
-                [],
-                [('name', 'ilike', '%明珠%')],
-                ['OR', ('crm_customer_type', '!=', None), ('id', '=', 1)],
-                [('crm_customer_type', '=', None)],
-                [('crm_customer_type', 'in', ['enterprise', None])],
-                [('crm_contacts.crm_customer_type', '!=', None)],
-                ]:
-            with self.subTest(domain=domain):
-                self.assertFalse(requires(domain))
-
-
 class SearchIndexesTestCase(unittest.TestCase):
     "Indexes for the customer list and substring searches"
 
