@@ -72,6 +72,17 @@ def test_demo_pool_switched_on_in_one_command(pool_demo_server):
     seen = staff.search_read('party.party',
         [('crm_library', '=', 'public')], ['name'])
     assert {c['name'] for c in seen} == public
+    # The 公海客户 list's own domain: a pool user reads the public pool
+    # whole, so that search runs without the customer rule
+    # (xtools_crm_pool/search_flags.py): still exactly the public customers
+    listed = [('crm_customer_type', '!=', None),
+        ('crm_library', '=', 'public'), ('crm_owner', '=', None)]
+    seen = staff.search_read('party.party', listed, ['name'])
+    assert {c['name'] for c in seen} == public
+    assert staff.search_count('party.party', listed) == len(public)
+    # … and the same list without the pool's right shows nothing of it
+    stock = server.rpc_as('yangjianjun', 'feida2026')
+    assert not stock.search('party.party', listed)
 
     # Run twice: refused, nothing changes
     again = switch_on(server)

@@ -136,8 +136,8 @@ class Party(metaclass=PoolMeta):
     def _crm_pool_exempt_conditions(cls, party):
         """{kind: SQL condition on `party`}: each true for customers that
         must not return automatically because of that kind of record (an
-        open 'opportunity', an approved 'deal'), each an EXISTS as in
-        _crm_pool_goal_conditions. A kind that exempts whatever its date
+        open 'opportunity', an approved 'deal'): a test of the customer's
+        own row (sales.py reads flags the database keeps). A kind that exempts whatever its date
         also covers the goal of the same kind (see _crm_pool_due).
         {}: no exemption (sales.py adds the opportunities and deals when
         xtools_crm_sales is activated)."""
@@ -227,11 +227,11 @@ class Party(metaclass=PoolMeta):
     def _crm_pool_due(cls, party, settings, horizon):
         """(condition, rule expression) of the customers that return by
         horizon: not exempt, and whose goal is not met.
-        The exemptions and goals are ANDed one NOT EXISTS each (not NOT
-        (… OR …)): PostgreSQL turns those into anti-joins, probing the
-        deals by index for a page and hashing them for a count, where it
-        hashed every open opportunity and approved deal even for a page
-        and costed a subplan per candidate (enough to set off JIT).
+        The exemptions (flags of the customer's row) and goals (NOT
+        EXISTS) are ANDed one each (not NOT (… OR …)): PostgreSQL turns a
+        NOT EXISTS into an anti-join, probing the deals by index for a page,
+        where a NOT of their OR costed a subplan per candidate (enough to
+        set off JIT).
         A goal of a kind that also exempts (an approved deal) is implied by
         its exemption: not tested twice."""
         rules = cls._crm_pool_rules(party, settings, horizon)

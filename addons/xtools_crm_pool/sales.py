@@ -12,12 +12,12 @@ This class is registered only when xtools_crm_sales is activated
 (tryton.cfg [register xtools_crm_sales]): the states an approved deal and
 an open opportunity are in are the sales module's own."""
 from sql import Literal
+from sql.conditionals import Coalesce
 from sql.operators import Exists
 
 from trytond.pool import Pool, PoolMeta
 
 from xtools_crm_sales.deal import APPROVED_STATES
-from xtools_crm_sales.opportunity import OPEN_STATES
 
 
 class Party(metaclass=PoolMeta):
@@ -51,21 +51,15 @@ class Party(metaclass=PoolMeta):
 
     @classmethod
     def _crm_pool_exempt_conditions(cls, party):
-        pool = Pool()
-        Sale = pool.get('sale.sale')
-        Opportunity = pool.get('sale.opportunity')
-        sale = Sale.__table__()
-        opportunity = Opportunity.__table__()
-        # an approved deal exempts whatever its date, so it also covers
-        # the goal met by a deal ('deal' in both)
+        # The customer's own flags, kept by the database
+        # (exemption_flags.py): a NOT EXISTS on the opportunities and deals
+        # hashed all of them for every count of the returning customers.
+        # An approved deal exempts whatever its date, so it also covers the
+        # goal met by a deal ('deal' in both). NULL (a row inserted behind
+        # the ORM before its first opportunity) is no flag.
         return {
             **super()._crm_pool_exempt_conditions(party),
-            'opportunity': Exists(opportunity.select(
-                    Literal(1),
-                    where=(opportunity.party == party.id)
-                    & opportunity.state.in_(OPEN_STATES))),
-            'deal': Exists(sale.select(
-                    Literal(1),
-                    where=(sale.party == party.id)
-                    & sale.state.in_(sorted(APPROVED_STATES)))),
+            'opportunity': Coalesce(
+                party.crm_pool_open_opportunity, Literal(False)),
+            'deal': Coalesce(party.crm_pool_approved_deal, Literal(False)),
             }
