@@ -12,8 +12,7 @@ This class is registered only when xtools_crm_sales is activated
 (tryton.cfg [register xtools_crm_sales]): the states an approved deal and
 an open opportunity are in are the sales module's own."""
 from sql import Literal
-from sql.conditionals import Coalesce
-from sql.operators import Exists
+from sql.operators import Exists, Is
 
 from trytond.pool import Pool, PoolMeta
 
@@ -55,11 +54,13 @@ class Party(metaclass=PoolMeta):
         # (exemption_flags.py): a NOT EXISTS on the opportunities and deals
         # hashed all of them for every count of the returning customers.
         # An approved deal exempts whatever its date, so it also covers the
-        # goal met by a deal ('deal' in both). NULL (a row inserted behind
-        # the ORM before its first opportunity) is no flag.
+        # goal met by a deal ('deal' in both). IS TRUE: NULL (a row
+        # inserted behind the ORM) is no flag, and the planner estimates
+        # "IS NOT TRUE" from the column's statistics (NOT COALESCE(…) it
+        # took for one row in four and sorted a manager's 3,300 returning
+        # customers for a page instead of walking the list's order).
         return {
             **super()._crm_pool_exempt_conditions(party),
-            'opportunity': Coalesce(
-                party.crm_pool_open_opportunity, Literal(False)),
-            'deal': Coalesce(party.crm_pool_approved_deal, Literal(False)),
+            'opportunity': Is(party.crm_pool_open_opportunity, True),
+            'deal': Is(party.crm_pool_approved_deal, True),
             }
