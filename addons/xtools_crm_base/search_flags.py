@@ -43,11 +43,16 @@ def required_values(domain, name):
     for field, operator, value in (c[:3] for c in anded_clauses(domain)):
         if field != name:
             continue
-        if operator == '=':
-            values = {value}
-        elif operator == 'in' and isinstance(value, (list, tuple)):
-            values = set(value)
-        else:
+        try:
+            if operator == '=':
+                values = {value}
+            elif operator == 'in' and isinstance(value, (list, tuple)):
+                values = set(value)
+            else:
+                continue
+        except TypeError:
+            # An unhashable value (a client's malformed domain): no fact;
+            # Tryton's own validation of the domain answers the client
             continue
         allowed = values if allowed is None else allowed & values
     return allowed

@@ -73,6 +73,11 @@ class SearchFlagsTestCase(unittest.TestCase):
                 ([('crm_library', 'in', 'public')], None),
                 ([('crm_library', 'not in', ['public'])], None),
                 ([('crm_library.code', '=', 'public')], None),
+                # Malformed (a client's): no fact, no crash
+                ([('crm_library', '=', ['public'])], None),
+                ([('crm_library', 'in', [['public']])], None),
+                ([('crm_library', '=', {'a': 1}),
+                        ('crm_library', '=', 'public')], {'public'}),
                 ]:
             with self.subTest(domain=domain):
                 self.assertEqual(required_values(domain, 'crm_library'),
