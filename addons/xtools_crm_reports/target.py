@@ -22,7 +22,7 @@ from trytond.model import ModelSQL, ModelView, Unique, fields
 from trytond.modules.currency.fields import Monetary
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 
 from xtools_crm_base.visibility import user_visibility
 
@@ -152,7 +152,29 @@ class Target(ModelSQL, ModelView):
         super().check_modification(
             mode, targets, values=values, external=external)
         if mode in {'write', 'delete'}:
+            # Tryton checks the record rules after check_modification: a
+            # target the user may not change at all gets the rules'
+            # refusal, not "the month is fixed" (a salesperson's own target
+            # after the 5th)
+            if external:
+                targets = cls._crm_changeable(targets, mode)
             cls.check_month_open(targets)
+
+    @classmethod
+    def _crm_changeable(cls, targets, mode):
+        """The targets the user's record rules let him change in mode
+        (check_modification runs without access checks: the rules are
+        asked for with them)"""
+        Rule = Pool().get('ir.rule')
+        with Transaction().set_context(_check_access=True):
+            domain = Rule.domain_get(cls.__name__, mode=mode)
+        if not domain:
+            return targets
+        with without_check_access(), Transaction().set_context(
+                active_test=False):
+            allowed = set(cls.search(
+                    [('id', 'in', [t.id for t in targets]), domain]))
+        return [t for t in targets if t in allowed]
 
     @classmethod
     def on_modification(cls, mode, targets, field_names=None):

@@ -526,6 +526,8 @@ class FiguresTestCase(unittest.TestCase):
         """Staff never change their targets; their manager sets them until
         the 5th of the month; a boss at any time"""
         from trytond.model.exceptions import AccessError
+
+        from ..exceptions import TargetLockedError
         pool = Pool()
         Target = pool.get('crm.sales.target')
         Date = pool.get('ir.date')
@@ -559,6 +561,12 @@ class FiguresTestCase(unittest.TestCase):
                     set(Target.search([])), {past, coming})
                 with self.assertRaises(AccessError):
                     Target.write([coming], {'contract_amount': D(3)})
+                # A month already fixed: still the rules' refusal (he may
+                # change none of his targets), not "the month is fixed"
+                with self.assertRaises(AccessError) as refusal:
+                    Target.write([past], {'contract_amount': D(3)})
+                self.assertNotIsInstance(
+                    refusal.exception, TargetLockedError)
             with as_user(users['boss'].id), \
                     Transaction().set_context(_check_access=True):
                 Target.write([past], {'contract_amount': D(2500)})
