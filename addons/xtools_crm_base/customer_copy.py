@@ -80,7 +80,8 @@ def customer_selection(name):
     return Party.fields_get([name])[name]['selection']
 
 
-def _quote(name):
+def quote(name):
+    "An SQL identifier, quoted (the triggers' SQL is written as text)"
     return '"%s"' % name
 
 
@@ -93,17 +94,17 @@ def fill_copies(Model):
     "Set every record's copies from its customer (once, when added)"
     table, link = Model._table, Model._crm_party_link
     pairs = _copy_columns(Model)
-    own = ', '.join(_quote(o) for _, o in pairs)
-    theirs = ', '.join('p.%s' % _quote(c) for c, _ in pairs)
+    own = ', '.join(quote(o) for _, o in pairs)
+    theirs = ', '.join('p.%s' % quote(c) for c, _ in pairs)
     cursor = Transaction().connection.cursor()
     cursor.execute(
-        f'UPDATE {_quote(table)} SET ({own}) = '
-        f'(SELECT {theirs} FROM {_quote(CUSTOMER_TABLE)} p '
-        f'WHERE p.id = {_quote(table)}.{_quote(link)})')
+        f'UPDATE {quote(table)} SET ({own}) = '
+        f'(SELECT {theirs} FROM {quote(CUSTOMER_TABLE)} p '
+        f'WHERE p.id = {quote(table)}.{quote(link)})')
     # The planner's statistics of the new columns: without them it takes
     # the rules for rare and sorts every deal instead of walking the list
     # order's index
-    cursor.execute(f'ANALYZE {_quote(table)}')
+    cursor.execute(f'ANALYZE {quote(table)}')
 
 
 def install_copy_triggers(Model):
@@ -127,59 +128,59 @@ def _names(Model):
 
 
 def _postgresql_triggers(Model):
-    table, link = _quote(Model._table), _quote(Model._crm_party_link)
+    table, link = quote(Model._table), quote(Model._crm_party_link)
     pairs = _copy_columns(Model)
     own_name, party_name = _names(Model)
-    targets = ', '.join(f'NEW.{_quote(o)}' for _, o in pairs)
-    theirs = ', '.join(f'p.{_quote(c)}' for c, _ in pairs)
-    sets = ', '.join(f'{_quote(o)} = NEW.{_quote(c)}' for c, o in pairs)
+    targets = ', '.join(f'NEW.{quote(o)}' for _, o in pairs)
+    theirs = ', '.join(f'p.{quote(c)}' for c, _ in pairs)
+    sets = ', '.join(f'{quote(o)} = NEW.{quote(c)}' for c, o in pairs)
     changed = ' OR '.join(
-        f'OLD.{_quote(c)} IS DISTINCT FROM NEW.{_quote(c)}' for c, _ in pairs)
-    columns = ', '.join(_quote(c) for c, _ in pairs)
-    party = _quote(CUSTOMER_TABLE)
+        f'OLD.{quote(c)} IS DISTINCT FROM NEW.{quote(c)}' for c, _ in pairs)
+    columns = ', '.join(quote(c) for c, _ in pairs)
+    party = quote(CUSTOMER_TABLE)
     return [
         # SELECT INTO sets the copies to NULL when there is no customer
-        f'CREATE OR REPLACE FUNCTION {_quote(own_name)}() RETURNS trigger '
+        f'CREATE OR REPLACE FUNCTION {quote(own_name)}() RETURNS trigger '
         f'LANGUAGE plpgsql AS $body$ BEGIN '
         f'SELECT {theirs} INTO {targets} FROM {party} p '
         f'WHERE p.id = NEW.{link}; RETURN NEW; END $body$',
-        f'DROP TRIGGER IF EXISTS {_quote(own_name)} ON {table}',
-        f'CREATE TRIGGER {_quote(own_name)} BEFORE INSERT OR UPDATE '
-        f'ON {table} FOR EACH ROW EXECUTE FUNCTION {_quote(own_name)}()',
-        f'CREATE OR REPLACE FUNCTION {_quote(party_name)}() RETURNS trigger '
+        f'DROP TRIGGER IF EXISTS {quote(own_name)} ON {table}',
+        f'CREATE TRIGGER {quote(own_name)} BEFORE INSERT OR UPDATE '
+        f'ON {table} FOR EACH ROW EXECUTE FUNCTION {quote(own_name)}()',
+        f'CREATE OR REPLACE FUNCTION {quote(party_name)}() RETURNS trigger '
         f'LANGUAGE plpgsql AS $body$ BEGIN '
         f'UPDATE {table} SET {sets} WHERE {link} = NEW.id; '
         f'RETURN NULL; END $body$',
-        f'DROP TRIGGER IF EXISTS {_quote(party_name)} ON {party}',
-        f'CREATE TRIGGER {_quote(party_name)} AFTER UPDATE OF {columns} '
+        f'DROP TRIGGER IF EXISTS {quote(party_name)} ON {party}',
+        f'CREATE TRIGGER {quote(party_name)} AFTER UPDATE OF {columns} '
         f'ON {party} FOR EACH ROW WHEN ({changed}) '
-        f'EXECUTE FUNCTION {_quote(party_name)}()',
+        f'EXECUTE FUNCTION {quote(party_name)}()',
         ]
 
 
 def _sqlite_triggers(Model):
-    table, link = _quote(Model._table), _quote(Model._crm_party_link)
+    table, link = quote(Model._table), quote(Model._crm_party_link)
     pairs = _copy_columns(Model)
     own_name, party_name = _names(Model)
-    own = ', '.join(_quote(o) for _, o in pairs)
-    theirs = ', '.join(f'p.{_quote(c)}' for c, _ in pairs)
-    party = _quote(CUSTOMER_TABLE)
+    own = ', '.join(quote(o) for _, o in pairs)
+    theirs = ', '.join(f'p.{quote(c)}' for c, _ in pairs)
+    party = quote(CUSTOMER_TABLE)
     # SQLite's triggers do not fire themselves again (recursive_triggers
     # is off): the update of the copies does not loop
     refresh = (f'UPDATE {table} SET ({own}) = (SELECT {theirs} FROM {party} p '
         f'WHERE p.id = NEW.{link}) WHERE id = NEW.id; END')
-    watched = ', '.join([link] + [_quote(o) for _, o in pairs])
-    sets = ', '.join(f'{_quote(o)} = NEW.{_quote(c)}' for c, o in pairs)
-    columns = ', '.join(_quote(c) for c, _ in pairs)
+    watched = ', '.join([link] + [quote(o) for _, o in pairs])
+    sets = ', '.join(f'{quote(o)} = NEW.{quote(c)}' for c, o in pairs)
+    columns = ', '.join(quote(c) for c, _ in pairs)
     return [
-        f'DROP TRIGGER IF EXISTS {_quote(own_name + "_insert")}',
-        f'CREATE TRIGGER {_quote(own_name + "_insert")} AFTER INSERT '
+        f'DROP TRIGGER IF EXISTS {quote(own_name + "_insert")}',
+        f'CREATE TRIGGER {quote(own_name + "_insert")} AFTER INSERT '
         f'ON {table} FOR EACH ROW BEGIN {refresh}',
-        f'DROP TRIGGER IF EXISTS {_quote(own_name + "_update")}',
-        f'CREATE TRIGGER {_quote(own_name + "_update")} AFTER UPDATE OF '
+        f'DROP TRIGGER IF EXISTS {quote(own_name + "_update")}',
+        f'CREATE TRIGGER {quote(own_name + "_update")} AFTER UPDATE OF '
         f'{watched} ON {table} FOR EACH ROW BEGIN {refresh}',
-        f'DROP TRIGGER IF EXISTS {_quote(party_name)}',
-        f'CREATE TRIGGER {_quote(party_name)} AFTER UPDATE OF {columns} '
+        f'DROP TRIGGER IF EXISTS {quote(party_name)}',
+        f'CREATE TRIGGER {quote(party_name)} AFTER UPDATE OF {columns} '
         f'ON {party} FOR EACH ROW BEGIN '
         f'UPDATE {table} SET {sets} WHERE {link} = NEW.id; END',
         ]

@@ -58,13 +58,17 @@ def required_values(domain, name):
     return allowed
 
 
+def requires_value(domain, name):
+    """Whether domain admits records with a value of name only: an ANDed
+    (name, '!=', None), '=' a value or 'in' values"""
+    values = required_values(domain, name)
+    return (values is not None and None not in values) or any(
+        c[:3] == (name, '!=', None) for c in map(tuple, anded_clauses(domain)))
+
+
 def requires_customer(domain):
-    """Whether domain admits customers only: an ANDed ('crm_customer_type',
-    '!=', None), '=' a type or 'in' types"""
-    types = required_values(domain, 'crm_customer_type')
-    return (types is not None and None not in types) or any(
-        c[:3] == ('crm_customer_type', '!=', None)
-        for c in map(tuple, anded_clauses(domain)))
+    "Whether domain admits customers only (a customer type)"
+    return requires_value(domain, 'crm_customer_type')
 
 
 def requires_no_owner(domain):
@@ -73,12 +77,8 @@ def requires_no_owner(domain):
 
 
 def requires_owner(domain):
-    """Whether domain admits customers with an owner only: an ANDed
-    ('crm_owner', '!=', None), '=' a user or 'in' users"""
-    owners = required_values(domain, 'crm_owner')
-    return (owners is not None and None not in owners) or any(
-        c[:3] == ('crm_owner', '!=', None)
-        for c in map(tuple, anded_clauses(domain)))
+    "Whether domain admits customers with an owner only"
+    return requires_value(domain, 'crm_owner')
 
 
 class Party(metaclass=PoolMeta):

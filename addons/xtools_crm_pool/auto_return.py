@@ -137,8 +137,9 @@ class Party(metaclass=PoolMeta):
         """{kind: SQL condition on `party`}: each true for customers that
         must not return automatically because of that kind of record (an
         open 'opportunity', an approved 'deal'): a test of the customer's
-        own row (sales.py reads flags the database keeps). A kind that exempts whatever its date
-        also covers the goal of the same kind (see _crm_pool_due).
+        own row (sales.py reads flags the database keeps). A kind that
+        exempts whatever its date also covers the goal of the same kind
+        (see _crm_pool_due).
         {}: no exemption (sales.py adds the opportunities and deals when
         xtools_crm_sales is activated)."""
         return {}

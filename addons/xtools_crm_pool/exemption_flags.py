@@ -18,6 +18,7 @@ from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from xtools_crm_base.customer_copy import CUSTOMER_TABLE, quote
 from xtools_crm_sales.deal import APPROVED_STATES
 from xtools_crm_sales.opportunity import OPEN_STATES
 
@@ -66,25 +67,22 @@ class Party(metaclass=PoolMeta):
         return False
 
 
-def _quote(name):
-    return '"%s"' % name
-
-
 def _exists(column, party):
     "SQL: whether the customer `party` (an SQL expression) has the flag"
     Model, states = FLAGS[column]
     table = Pool().get(Model)._table
     listed = ', '.join("'%s'" % s for s in sorted(states))
-    return (f'EXISTS (SELECT 1 FROM {_quote(table)} r '
+    return (f'EXISTS (SELECT 1 FROM {quote(table)} r '
         f'WHERE r."party" = {party} AND r."state" IN ({listed}))')
 
 
 def fill_flags():
     "Set every customer's flags (once, when the columns are added)"
     cursor = Transaction().connection.cursor()
-    sets = ', '.join(f'{_quote(c)} = {_exists(c, "party_party.id")}'
+    party = quote(CUSTOMER_TABLE)
+    sets = ', '.join(f'{quote(c)} = {_exists(c, f"{party}.id")}'
         for c in sorted(FLAGS))
-    cursor.execute(f'UPDATE "party_party" SET {sets}')
+    cursor.execute(f'UPDATE {party} SET {sets}')
 
 
 def install_flag_triggers():
@@ -99,13 +97,15 @@ def install_flag_triggers():
             cursor.execute(statement)
 
 
-def _refresh(column, party):
-    "SQL: set the flag of the customer `party` where it changes"
+def _refresh(column, party, distinct='IS DISTINCT FROM'):
+    """SQL: set the flag of the customer `party` where it changes (SQLite
+    before 3.39 says `distinct` as IS NOT)"""
     # No alias: SQLite refuses one in a trigger's UPDATE
-    exists = _exists(column, '"party_party".id')
-    return (f'UPDATE "party_party" SET {_quote(column)} = {exists} '
-        f'WHERE "party_party".id = {party} AND '
-        f'"party_party".{_quote(column)} IS DISTINCT FROM ({exists})')
+    table = quote(CUSTOMER_TABLE)
+    exists = _exists(column, f'{table}.id')
+    return (f'UPDATE {table} SET {quote(column)} = {exists} '
+        f'WHERE {table}.id = {party} AND '
+        f'{table}.{quote(column)} {distinct} ({exists})')
 
 
 def _name(column):
@@ -114,8 +114,8 @@ def _name(column):
 
 def _postgresql_triggers(column):
     Model, _ = FLAGS[column]
-    table = _quote(Pool().get(Model)._table)
-    name = _quote(_name(column))
+    table = quote(Pool().get(Model)._table)
+    name = quote(_name(column))
     return [
         f'CREATE OR REPLACE FUNCTION {name}() RETURNS trigger '
         f'LANGUAGE plpgsql AS $body$ BEGIN '
@@ -133,19 +133,18 @@ def _postgresql_triggers(column):
 
 def _sqlite_triggers(column):
     Model, _ = FLAGS[column]
-    table = _quote(Pool().get(Model)._table)
+    table = quote(Pool().get(Model)._table)
     name = _name(column)
-    # SQLite has no "IS DISTINCT FROM" before 3.39: IS NOT is the same
-    old = _refresh(column, 'OLD.party').replace('IS DISTINCT FROM', 'IS NOT')
-    new = _refresh(column, 'NEW.party').replace('IS DISTINCT FROM', 'IS NOT')
+    old = _refresh(column, 'OLD.party', distinct='IS NOT')
+    new = _refresh(column, 'NEW.party', distinct='IS NOT')
     return [
-        f'DROP TRIGGER IF EXISTS {_quote(name + "_insert")}',
-        f'CREATE TRIGGER {_quote(name + "_insert")} AFTER INSERT ON {table} '
+        f'DROP TRIGGER IF EXISTS {quote(name + "_insert")}',
+        f'CREATE TRIGGER {quote(name + "_insert")} AFTER INSERT ON {table} '
         f'FOR EACH ROW BEGIN {new}; END',
-        f'DROP TRIGGER IF EXISTS {_quote(name + "_update")}',
-        f'CREATE TRIGGER {_quote(name + "_update")} AFTER UPDATE OF '
+        f'DROP TRIGGER IF EXISTS {quote(name + "_update")}',
+        f'CREATE TRIGGER {quote(name + "_update")} AFTER UPDATE OF '
         f'"party", "state" ON {table} FOR EACH ROW BEGIN {old}; {new}; END',
-        f'DROP TRIGGER IF EXISTS {_quote(name + "_delete")}',
-        f'CREATE TRIGGER {_quote(name + "_delete")} AFTER DELETE ON {table} '
+        f'DROP TRIGGER IF EXISTS {quote(name + "_delete")}',
+        f'CREATE TRIGGER {quote(name + "_delete")} AFTER DELETE ON {table} '
         f'FOR EACH ROW BEGIN {old}; END',
         ]

@@ -16,9 +16,11 @@ A search whose domain admits only libraries the user reads whole (the
 all: the pool arm alone admits every customer it can return, and the
 other arms only made the planner expect a few hundred rows where there
 are tens of thousands (a salesperson's 公海客户 sorted 20,000 customers
-for a page: bench/README.md). The global rules (the recycle bin …) stay. The rule cache is cleared when the pool
-is switched (configuration.Configuration._pool_switched); group changes
-clear it as Tryton does."""
+for a page: bench/README.md). The global rules (the recycle bin …) stay.
+
+The rule cache is cleared when the pool is switched
+(configuration.Configuration._pool_switched); group changes clear it as
+Tryton does."""
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
