@@ -147,6 +147,8 @@ def test_saving_a_new_order_offers_its_payment_plan(deal_server, chromium):
         new_order(page, tab, 1)
         wizard = plan_wizard(page)
         wizard.wait_for(state='visible', timeout=WAIT)
+        expect(field(wizard, 'mode').locator('option:checked')
+            ).to_have_text('一次付清', timeout=WAIT)
         close_dialog(wizard, '取消')
         second = saved_order(staff, before)
         assert second['crm_deal_type'] == 'order'

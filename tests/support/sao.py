@@ -117,9 +117,14 @@ def close_dialog(dialog_, button):
     """Press `button` of the dialog and wait for it to close; if it stays,
     say why: fields the browser refuses (HTML5 validation of an <input
     type=url> …) or the message sao shows."""
-    dialog_.get_by_role('button', name=button, exact=True).click()
+    press = dialog_.get_by_role('button', name=button, exact=True)
+    wizard = 'wizard-dialog' in (dialog_.get_attribute('class') or '')
+    press.click()
     try:
-        dialog_.wait_for(state='hidden', timeout=WAIT)
+        if wizard:
+            _wizard_closed(dialog_, press)
+        else:
+            dialog_.wait_for(state='hidden', timeout=WAIT)
     except PlaywrightError:
         invalid = dialog_.evaluate(
             """d => Array.from(d.querySelectorAll(':invalid'))
@@ -131,6 +136,25 @@ def close_dialog(dialog_, button):
         raise AssertionError(
             f'the dialog did not close on {button!r}; fields refused by '
             f'the browser: {invalid}; messages: {messages}') from None
+
+
+def _wizard_closed(wizard, press, every=3_000):
+    """Wait for the wizard's dialog to close, pressing `press` again while
+    it stays: sao drops a wizard button pressed while the wizard still
+    loads its state (its buttons show before the defaults are set), and a
+    user presses again. Pressing twice is harmless: sao runs one state at
+    a time."""
+    for _ in range(WAIT // every - 1):
+        try:
+            wizard.wait_for(state='hidden', timeout=every)
+            return
+        except PlaywrightError:
+            pass
+        try:
+            press.click(timeout=every)
+        except PlaywrightError:
+            pass  # closed meanwhile, or disabled: the next wait tells
+    wizard.wait_for(state='hidden', timeout=every)
 
 
 def notebook_page(tab, titles, having_column=None, lacking_column=None):
