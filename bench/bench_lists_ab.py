@@ -1,0 +1,81 @@
+"""The lists of bench_views.py on two copies of a database, alternately.
+
+For a change of the schema (an index, a column) measured on a noisy
+machine: build one database with bench_views.py --keep, copy it
+(CREATE DATABASE b TEMPLATE a), change the copy, then
+
+    .venv/bin/python bench/bench_lists_ab.py A B --list deals --list opportunities
+
+Each page of each role is opened on A and on B one right after the other
+(the order swapped every round), so both see the same machine; the medians
+and the ratios to the unruled page of the same database are printed, with
+the steps (search / count / read / tab counters) as bench_views.py times
+them.
+"""
+import argparse
+import statistics
+import time
+
+import bench_views as bv
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('a')
+    parser.add_argument('b')
+    parser.add_argument('--list', action='append', choices=list(bv.LISTS),
+        required=True)
+    parser.add_argument('--repeat', type=int, default=15)
+    parser.add_argument('--pg-uri', default=bv.benchdb.pg_uri_default())
+    args = parser.parse_args(argv)
+    from trytond.pool import Pool
+    bv.NO_JIT = True
+    setups = {}
+    for name in (args.a, args.b):
+        database = bv.benchdb.ThrowawayDatabase('postgresql',
+            pg_uri=args.pg_uri, name=name, keep=True, reuse=True)
+        database.configure()
+        Pool(name).init()
+        users = bv.pick_users(name)
+        for key in ['_big', '_customers', '_activities']:
+            users.pop(key)
+        plan_args = bv.parse_args(['--backend', 'postgresql', '--no-view']
+            + [a for n in args.list for a in ['--list', n]])
+        setups[name] = (users, bv.plans(plan_args, name, users, None))
+    roles = bv.ROLES + ['baseline']
+    samples = {}
+    for i in range(args.repeat + 2):    # two warm-up rounds
+        order = (args.a, args.b) if i % 2 else (args.b, args.a)
+        for name in args.list:
+            for role in roles:
+                for db in order:
+                    users, plan = setups[db]
+                    parts = {}
+                    with bv.request(db, users[role]):
+                        start = time.perf_counter()
+                        bv.list_page(plan[role]['lists'][name], parts)
+                        parts['total'] = time.perf_counter() - start
+                    if i >= 2:
+                        for part, seconds in parts.items():
+                            samples.setdefault(
+                                (name, role, db, part), []).append(seconds)
+
+    def ms(*key):
+        return statistics.median(samples[key]) * 1000
+    for name in args.list:
+        print(f"\n{name}: median ms (ratio to no rules) [search / count / "
+            f"read / tabs]; A = {args.a}, B = {args.b}")
+        for role in roles:
+            cells = []
+            for db in (args.a, args.b):
+                total = ms(name, role, db, 'total')
+                steps = ' / '.join(f"{ms(name, role, db, p):.1f}"
+                    for p in ['search', 'count', 'read', 'tabs'])
+                cells.append(f"{total:6.1f} "
+                    f"({total / ms(name, 'baseline', db, 'total'):.2f}×) "
+                    f"[{steps}]")
+            print(f"  {role:9} A {cells[0]}   B {cells[1]}")
+
+
+if __name__ == '__main__':
+    main()
