@@ -148,8 +148,18 @@ def demo(database):
 
 
 def as_user(login):
+    """login's proteus config. proteus initialises the pool again for each
+    config (every module loaded anew: 15–25 s a user on CI, three minutes
+    for a test that asks as ten users); the demo database's pool is ready
+    and its modules do not change within these tests."""
+    from unittest import mock
+
     from proteus import config as pconfig
-    return pconfig.set_trytond(DB_NAME, user=login)
+    from trytond.pool import Pool
+    if not Pool._pools.get(DB_NAME):
+        return pconfig.set_trytond(DB_NAME, user=login)
+    with mock.patch.object(Pool, 'init', lambda self, *a, **k: None):
+        return pconfig.set_trytond(DB_NAME, user=login)
 
 
 def test_company(demo):
