@@ -188,11 +188,11 @@ class CustomerCopiesTestCase(unittest.TestCase):
         self.assertNotIn('party_party_pkey', plan, plan)
 
     @pool_test()
-    def test_pool_arm_is_one_index_scan(self, users):
-        """The rule's pool arm (a library the user reads, no owner) is one
-        scan of the (library, owner) index of the copies: not the AND of
-        every unowned deal's and every public one's bitmaps, which cost a
-        deal list's counts 3 ms each at 1,000,000 customers"""
+    def test_pool_arm_has_its_index(self, users):
+        """The rule's pool arm (a library the user reads, no owner) has the
+        (library, owner) index of the copies, which answers it in one scan:
+        not the AND of every unowned deal's and every public one's bitmaps,
+        which cost a deal list's counts 3 ms each at 1,000,000 customers"""
         pool = Pool()
         Rule = pool.get('ir.rule')
         with as_user(users['staff_a1']):
