@@ -6,6 +6,10 @@ machine: build one database with bench_views.py --keep, copy it
 
     .venv/bin/python bench/bench_lists_ab.py A B --list deals --list opportunities
 
+For a change of the code, B may be A itself with --b-off: B is then A
+with the named switch off (e.g. xtools_crm_base.rule_arm_count.ENABLED,
+the ruled counts arm by arm; Tryton's count without it).
+
 Each page of each role is opened on A and on B one right after the other
 (the order swapped every round), so both see the same machine; the medians
 and the ratios to the unruled page of the same database are printed, with
@@ -13,6 +17,7 @@ the steps (search / count / read / tab counters) as bench_views.py times
 them.
 """
 import argparse
+import importlib
 import statistics
 import time
 
@@ -27,11 +32,17 @@ def main(argv=None):
         required=True)
     parser.add_argument('--repeat', type=int, default=15)
     parser.add_argument('--pg-uri', default=bv.benchdb.pg_uri_default())
+    parser.add_argument('--b-off', metavar='MODULE.NAME',
+        help="a module's boolean switch, set to False while B is timed")
     args = parser.parse_args(argv)
+    switch = None
+    if args.b_off:
+        module, _, name = args.b_off.rpartition('.')
+        switch = importlib.import_module(module), name
     from trytond.pool import Pool
     bv.NO_JIT = True
     setups = {}
-    for name in (args.a, args.b):
+    for name in dict.fromkeys((args.a, args.b)):
         database = bv.benchdb.ThrowawayDatabase('postgresql',
             pg_uri=args.pg_uri, name=name, keep=True, reuse=True)
         database.configure()
@@ -43,14 +54,18 @@ def main(argv=None):
             + [a for n in args.list for a in ['--list', n]])
         setups[name] = (users, bv.plans(plan_args, name, users, None))
     roles = bv.ROLES + ['baseline']
+    labels = {'A': args.a, 'B': args.b}
     samples = {}
     for i in range(args.repeat + 2):    # two warm-up rounds
-        order = (args.a, args.b) if i % 2 else (args.b, args.a)
+        order = ('A', 'B') if i % 2 else ('B', 'A')
         for name in args.list:
             for role in roles:
-                for db in order:
+                for label in order:
+                    db = labels[label]
                     users, plan = setups[db]
                     parts = {}
+                    if switch:
+                        setattr(*switch, label == 'A')
                     with bv.request(db, users[role]):
                         start = time.perf_counter()
                         bv.list_page(plan[role]['lists'][name], parts)
@@ -58,21 +73,22 @@ def main(argv=None):
                     if i >= 2:
                         for part, seconds in parts.items():
                             samples.setdefault(
-                                (name, role, db, part), []).append(seconds)
+                                (name, role, label, part), []).append(seconds)
 
     def ms(*key):
         return statistics.median(samples[key]) * 1000
     for name in args.list:
         print(f"\n{name}: median ms (ratio to no rules) [search / count / "
-            f"read / tabs]; A = {args.a}, B = {args.b}")
+            f"read / tabs]; A = {args.a}, B = {args.b}"
+            + (f" without {args.b_off}" if switch else ''))
         for role in roles:
             cells = []
-            for db in (args.a, args.b):
-                total = ms(name, role, db, 'total')
-                steps = ' / '.join(f"{ms(name, role, db, p):.1f}"
+            for label in ('A', 'B'):
+                total = ms(name, role, label, 'total')
+                steps = ' / '.join(f"{ms(name, role, label, p):.1f}"
                     for p in ['search', 'count', 'read', 'tabs'])
                 cells.append(f"{total:6.1f} "
-                    f"({total / ms(name, 'baseline', db, 'total'):.2f}×) "
+                    f"({total / ms(name, 'baseline', label, 'total'):.2f}×) "
                     f"[{steps}]")
             print(f"  {role:9} A {cells[0]}   B {cells[1]}")
 

@@ -662,6 +662,7 @@ def measure(args, dbname, users, plan, big):
 # --- diagnosis --------------------------------------------------------------
 
 def explain(dbname, users, plan, lists, roles=None):
+    from benchlib.sqltrace import SQLTrace
     from benchlib.sqltrace import explain as explain_sql
     from trytond.transaction import Transaction
     out = []
@@ -676,10 +677,10 @@ def explain(dbname, users, plan, lists, roles=None):
                     out.append(f"\n### {name}, {role}\n")
                     out.extend('    ' + line
                         for line in explain_sql(sql, params))
-                    # sao's count, as search_count builds it
-                    sql, params = tuple(Model.search(
-                            p['domain'], 0, COUNT_LIMIT, count=True,
-                            query=True))
+                    # sao's count, the statement search_count runs
+                    with SQLTrace() as trace:
+                        Model.search_count(p['domain'], 0, COUNT_LIMIT)
+                    sql, params, _ = trace.statements[-1]
                     out.append(f"\n### {name}, {role}: count\n")
                     out.extend('    ' + line
                         for line in explain_sql(sql, params))

@@ -75,6 +75,12 @@ def test_search_shows_exactly_the_hierarchy(login, org, clients):
     assert names(clients(login)) == expected
     if login in {STAFF_A1, STAFF_A2, STAFF_B}:
         assert expected, "every demo salesperson owns customers"
+    # sao's counters count up to a limit (the rule's arms one after the
+    # other where the limit is below the table's size)
+    for offset, limit in [(0, 1), (0, 3), (1, 2), (0, 1000)]:
+        assert clients(login).call('party.party', 'search_count',
+            CUSTOMERS, offset, limit) == max(
+            0, min(limit, len(expected) - offset)), (offset, limit)
 
 
 def test_departments_are_isolated(org):

@@ -37,8 +37,14 @@ the menus hidden by the tracking style.
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
+from . import rule_arm_count
 from .customer_copy import on_copies
 from .visibility import CUSTOMER_MODEL, user_visibility
+
+# A ruled user's capped counts (sao's list and tab counters) run the rule's
+# arms one after the other (rule_arm_count.py), installed when the rules
+# register: the package's __init__ runs before the ORM exists
+rule_arm_count.install()
 
 # The context key of the recycle bin's view
 BIN_CONTEXT = 'crm_recycle_bin'

@@ -1,0 +1,178 @@
+"""A ruled user's capped count, the rule's arms one after the other.
+
+sao counts every list up to 6,000 rows and each tab up to 1,000
+(search_count with a limit). Tryton counts
+
+    SELECT COUNT(*) FROM (SELECT 1 FROM t WHERE domain AND rule LIMIT n)
+
+and a read rule is an OR of reasons to see a record (own customers, the
+department's, shared ones, a public pool …). PostgreSQL answers an OR of
+indexed arms with one bitmap of every row of every arm, built whole
+before the LIMIT may stop anything: at 1,000,000 customers the public
+pool's 40,000 deals for each of a deal list's six counts, where an
+unruled count stops after n index entries (bench/README.md, "Counts arm
+by arm").
+
+Here the same count is asked as
+
+    SELECT COUNT(*) FROM (
+        SELECT 1 FROM t WHERE domain AND global AND arm1
+        UNION ALL SELECT 1 FROM t WHERE domain AND global AND arm2
+            AND (arm1) IS NOT TRUE
+        UNION ALL … LIMIT n)
+
+Each row the rule admits has a first arm that is TRUE and is counted in
+that arm's branch only (IS NOT TRUE, not NOT: an arm may be NULL, which
+the OR also takes for "not this one"), so the count is the same number,
+and the database runs the branches in turn, each an index scan it may
+stop as soon as n rows are counted.
+
+Only where it can matter: a count with a limit below the table's
+estimated size, a read rule of two arms or more; not the domains Tryton
+itself splits into a UNION (an OR of related fields: the search bar),
+nor a search in the past (_datetime). ``install()`` puts it in
+ModelSQL.search, after every model's own search override (their context,
+their domain), before Tryton's.
+"""
+from sql import Literal, Union
+from sql.aggregate import Count
+from sql.operators import And, IsNot
+
+from trytond.model import ModelSQL
+from trytond.model.modelsql import convert_from, split_subquery_domain
+from trytond.model.modelstorage import is_leaf
+from trytond.pool import Pool
+from trytond.tools.domain_inversion import simplify
+from trytond.transaction import Transaction, without_check_access
+
+# False: Tryton's count everywhere (bench/bench_lists_ab.py --switch)
+ENABLED = True
+
+_tryton_search = ModelSQL.search.__func__
+
+
+def _conjuncts(domain):
+    "the clauses domain ANDs, nested ANDs (and ORs of one) flattened"
+    if is_leaf(domain) or not domain:
+        return [domain]
+    if domain[0] == 'AND':
+        items = domain[1:]
+    elif domain[0] == 'OR':
+        if len(domain) != 2:
+            return [domain]
+        items = domain[1:]
+    else:
+        items = domain
+    return [c for item in items for c in _conjuncts(item)]
+
+
+def _disjuncts(domain):
+    "the clauses domain ORs, nested ORs (and ANDs of one) flattened"
+    if is_leaf(domain) or not domain:
+        return [domain]
+    if domain[0] == 'OR':
+        items = domain[1:]
+    elif domain[0] == 'AND':
+        if len(domain) != 2:
+            return [domain]
+        items = domain[1:]
+    elif len(domain) == 1:
+        items = domain
+    else:
+        return [domain]
+    return [d for item in items for d in _disjuncts(item)]
+
+
+def rule_arms(rule_domain):
+    """(the rule's other conjuncts, the arms of its widest OR) or None
+    where the rule has no OR of two arms or more"""
+    if not rule_domain:
+        return None
+    conjuncts = _conjuncts(rule_domain)
+    arms = [_disjuncts(c) for c in conjuncts]
+    widest = max(range(len(arms)), key=lambda i: len(arms[i]))
+    if len(arms[widest]) < 2:
+        return None
+    others = conjuncts[:widest] + conjuncts[widest + 1:]
+    return others, arms[widest]
+
+
+def _searched_domain(Model, domain):
+    "domain as Tryton's search converts it before splitting an OR"
+    def convert(domain):
+        if is_leaf(domain):
+            name = domain[0].split('.', 1)[0]
+            field = Model._fields[name]
+            searcher = getattr(field, 'searcher', None)
+            if searcher:
+                return getattr(Model, searcher)(name, domain)
+            return domain
+        elif isinstance(domain, str):
+            return domain
+        return [convert(d) for d in domain]
+    with without_check_access():
+        return simplify(convert(domain))
+
+
+def count_by_arms(Model, domain, offset, limit):
+    """The number search(domain, offset, limit, count=True) returns, or
+    None where Tryton's own count is the one to run"""
+    transaction = Transaction()
+    if (not transaction.user or not transaction.check_access
+            or (Model._history and transaction.context.get('_datetime'))
+            or (not offset and limit >= Model.estimated_count())):
+        return None
+    Rule = Pool().get('ir.rule')
+    split = rule_arms(Rule.domain_get(Model.__name__, mode='read'))
+    if not split:
+        return None
+    conjuncts, arms = split
+    searched = _searched_domain(Model, domain)
+    if (searched and searched[0] == 'OR'
+            and split_subquery_domain(searched)[1]):
+        # Tryton runs this one as a UNION of the OR's arms
+        return None
+    # The access checks of ModelStorage.search (models, fields, domain)
+    super(ModelSQL, Model).search(
+        domain, offset=offset, limit=limit, order=[], count=True)
+    domain = searched
+
+    tables, expression = Model.search_domain(domain)
+    if conjuncts:
+        tables, conjunct = Model.search_domain(
+            conjuncts, active_test=False, tables=tables)
+        expression &= conjunct
+    arm_expressions = []
+    for arm in arms:
+        tables, arm_expression = Model.search_domain(
+            [arm], active_test=False, tables=tables)
+        arm_expressions.append(arm_expression)
+    from_ = convert_from(None, tables)
+    branches = []
+    for i, arm_expression in enumerate(arm_expressions):
+        where = And([expression, arm_expression]
+            + [IsNot(e, True) for e in arm_expressions[:i]])
+        branches.append(from_.select(Literal(1), where=where))
+    # The limit on a select of the union: python-sql leaves a union's own
+    # limit and offset out of its parameters
+    counted = Union(*branches, all_=True).select(
+        Literal(1), limit=limit, offset=offset or None)
+    cursor = transaction.connection.cursor()
+    cursor.execute(*counted.select(Count()))
+    return cursor.fetchone()[0]
+
+
+@classmethod
+def search(cls, domain, offset=0, limit=None, order=None, count=False,
+        query=False):
+    if ENABLED and count and not query and limit is not None:
+        number = count_by_arms(cls, domain, offset, limit)
+        if number is not None:
+            return number
+    return _tryton_search(cls, domain, offset=offset, limit=limit,
+        order=order, count=count, query=query)
+
+
+def install():
+    "Count ruled searches arm by arm in every model"
+    ModelSQL.search = search

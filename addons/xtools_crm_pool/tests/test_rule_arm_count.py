@@ -1,0 +1,137 @@
+"""A ruled user's capped count runs the read rule's arms one after the
+other (xtools_crm_base/rule_arm_count.py): for every user of the pool's
+organisation, customers, deals and opportunities, every list domain and
+page, the count is the number of records the same user's search returns
+— public customers (no owner: the owner arm is NULL, not FALSE), shared,
+binned and other departments' ones included."""
+import unittest
+from unittest.mock import patch
+
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module
+from trytond.transaction import Transaction
+
+from xtools_crm_base import rule_arm_count
+
+from .test_customer_copies import deal_and_opportunity
+from .tools import as_user, customer, pool_test
+
+MODULES = ['xtools_crm_pool', 'xtools_crm_sales']
+DOMAINS = {
+    'party.party': [
+        [],
+        [('crm_library', '=', 'public'), ('crm_owner', '=', None)],
+        [('crm_library', '!=', 'public')],
+        [('name', 'ilike', '%1%')],
+        ['OR', ('crm_owner', '=', None), ('name', 'ilike', 'B%')],
+        [('crm_owner', '!=', None), ('crm_customer_type', '!=', None)],
+        ],
+    'sale.sale': [
+        [],
+        [('state', '=', 'draft')],
+        [('party.name', 'ilike', '%1%')],
+        [('crm_party_owner', '=', None)],
+        ],
+    'sale.opportunity': [
+        [],
+        [('state', '=', 'lead')],
+        [('party.crm_library', '=', 'public')],
+        ],
+    }
+PAGES = [(0, 1), (0, 2), (0, 5), (0, 1000), (1, 1), (3, 4), (40, 10)]
+
+
+class RuleArmCountTestCase(unittest.TestCase):
+    "Capped counts of ruled users, arm by arm"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module(MODULES)
+
+    @pool_test()
+    def test_counts_are_what_the_user_finds(self, users):
+        "Every user, model, domain and page: the count is the search's size"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Share = pool.get('crm.customer.share')
+        owners = ['staff_a1', 'staff_a2', 'staff_b', 'manager_a', 'boss']
+        parties = []
+        for i in range(2):
+            for login in owners:
+                parties.append(customer(f"{login} {i}", users[login], 'B'))
+        # Public customers: released into the pool, no owner
+        for login in ['staff_a1', 'staff_b']:
+            public = customer(f"Public {login}", users[login], 'E')
+            with as_user(users[login]):
+                Party.crm_pool_release([Party(public.id)], "No time")
+            parties.append(public)
+        # A party that is not a customer, a shared and a binned customer
+        other, = Party.create([{'name': "Supplier 1"}])
+        Share.create([{'customer': parties[2].id,
+                    'user': users['staff_a1'].id, 'mode': 'read'}])
+        with as_user(users['staff_b']):
+            Party.crm_recycle([Party(parties[7].id)])
+        for party in parties:
+            deal_and_opportunity(party)
+
+        ran = []
+        count_by_arms = rule_arm_count.count_by_arms
+
+        def spy(*args):
+            number = count_by_arms(*args)
+            ran.append(number is not None)
+            return number
+        counted = 0
+        for model, domains in DOMAINS.items():
+            Model = pool.get(model)
+            for login, user in users.items():
+                with as_user(user), \
+                        patch.object(Model, 'estimated_count',
+                            return_value=10 ** 9), \
+                        patch.object(rule_arm_count, 'count_by_arms', spy):
+                    for domain in domains:
+                        found = len(Model.search(domain))
+                        counted += found
+                        for offset, limit in PAGES:
+                            self.assertEqual(
+                                Model.search_count(domain, offset, limit),
+                                max(0, min(limit, found - offset)),
+                                (model, login, domain, offset, limit))
+        # The arms ran (the salespeople's rules have several), not only
+        # Tryton's count, and there were records to count
+        self.assertGreater(sum(ran), len(PAGES) * 10)
+        self.assertGreater(counted, 100)
+
+    @pool_test()
+    def test_counts_beyond_the_estimate_are_tryton_s(self, users):
+        "A limit above the table's size: Tryton's plain count"
+        Party = Pool().get('party.party')
+        customer("Mine", users['staff_a1'], 'B')
+        with as_user(users['staff_a1']):
+            found = len(Party.search([]))
+            returned = []
+            count_by_arms = rule_arm_count.count_by_arms
+
+            def spy(*args):
+                returned.append(count_by_arms(*args))
+                return returned[-1]
+            with patch.object(rule_arm_count, 'count_by_arms', spy):
+                self.assertEqual(Party.search_count([], 0, 10 ** 9), found)
+        # Asked, and left to Tryton
+        self.assertEqual(returned, [None])
+        self.assertGreater(found, 0)
+
+    @pool_test()
+    def test_salesperson_rule_has_arms(self, users):
+        "The customer read rule of a salesperson is an OR of several reasons"
+        Rule = Pool().get('ir.rule')
+        for model in DOMAINS:
+            with as_user(users['staff_a1']):
+                split = rule_arm_count.rule_arms(
+                    Rule.domain_get(model, mode='read'))
+            self.assertIsNotNone(split, model)
+            _, arms = split
+            self.assertGreaterEqual(len(arms), 2, model)
+        with Transaction().set_user(0):
+            self.assertIsNone(rule_arm_count.rule_arms(
+                    Rule.domain_get('party.party', mode='read')))
