@@ -35,10 +35,6 @@ def main(argv=None):
     parser.add_argument('--b-off', metavar='MODULE.NAME',
         help="a module's boolean switch, set to False while B is timed")
     args = parser.parse_args(argv)
-    switch = None
-    if args.b_off:
-        module, _, name = args.b_off.rpartition('.')
-        switch = importlib.import_module(module), name
     from trytond.pool import Pool
     bv.NO_JIT = True
     setups = {}
@@ -53,6 +49,12 @@ def main(argv=None):
         plan_args = bv.parse_args(['--backend', 'postgresql', '--no-view']
             + [a for n in args.list for a in ['--list', n]])
         setups[name] = (users, bv.plans(plan_args, name, users, None))
+    switch = None
+    if args.b_off:
+        # After the databases are configured: the module imports the ORM,
+        # which takes its backend from the configuration
+        module, _, name = args.b_off.rpartition('.')
+        switch = importlib.import_module(module), name
     roles = bv.ROLES + ['baseline']
     labels = {'A': args.a, 'B': args.b}
     samples = {}

@@ -1,7 +1,7 @@
 """A ruled user's capped count runs the read rule's arms one after the
 other (xtools_crm_base/rule_arm_count.py): for every user of the pool's
-organisation, customers, deals and opportunities, every list domain and
-page, the count is the number of records the same user's search returns
+organisation, customers (and deals and opportunities, as if they asked
+for it), every list domain and page, the count is the number of records the same user's search returns
 — public customers (no owner: the owner arm is NULL, not FALSE), shared,
 binned and other departments' ones included."""
 import unittest
@@ -12,6 +12,7 @@ from trytond.tests.test_tryton import activate_module
 from trytond.transaction import Transaction
 
 from xtools_crm_base import rule_arm_count
+from xtools_crm_base.rules import OWNED_ONLY, UNOWNED_ONLY
 
 from .test_customer_copies import deal_and_opportunity
 from .tools import as_user, customer, pool_test
@@ -85,9 +86,14 @@ class RuleArmCountTestCase(unittest.TestCase):
         for model, domains in DOMAINS.items():
             Model = pool.get(model)
             for login, user in users.items():
+                # Asked for every model and domain (the customers in the
+                # pool's lists and the deals do not ask: slower there), the
+                # count holds for any that does
                 with as_user(user), \
                         patch.object(Model, 'estimated_count',
                             return_value=10 ** 9), \
+                        patch.object(Model, '_crm_rule_arm_count',
+                            classmethod(lambda cls: True)), \
                         patch.object(rule_arm_count, 'count_by_arms', spy):
                     for domain in domains:
                         found = len(Model.search(domain))
@@ -135,3 +141,17 @@ class RuleArmCountTestCase(unittest.TestCase):
         with Transaction().set_user(0):
             self.assertIsNone(rule_arm_count.rule_arms(
                     Rule.domain_get('party.party', mode='read')))
+
+    @pool_test()
+    def test_who_asks_for_arms(self, users):
+        """The customer list asks; the pool's lists (owned or unowned
+        customers only) and the deals and opportunities do not"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        with as_user(users['staff_a1']):
+            self.assertTrue(Party._crm_rule_arm_count())
+            for fact in [OWNED_ONLY, UNOWNED_ONLY]:
+                with Transaction().set_context({fact: True}):
+                    self.assertFalse(Party._crm_rule_arm_count(), fact)
+            for model in ['sale.sale', 'sale.opportunity']:
+                self.assertFalse(pool.get(model)._crm_rule_arm_count())
