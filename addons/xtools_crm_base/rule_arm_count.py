@@ -8,10 +8,10 @@ sao counts every list up to 6,000 rows and each tab up to 1,000
 and a read rule is an OR of reasons to see a record (own customers, the
 department's, shared ones, a public pool …). PostgreSQL answers an OR of
 indexed arms with one bitmap of every row of every arm, built whole
-before the LIMIT may stop anything: at 1,000,000 customers the public
-pool's 40,000 deals for each of a deal list's six counts, where an
-unruled count stops after n index entries (bench/README.md, "Counts arm
-by arm").
+before the LIMIT may stop anything: at 1,000,000 customers a manager's
+125,000 department customers for a count of 6,000, where an unruled
+count stops after n index entries (bench/README.md, "Counts arm by
+arm").
 
 Here the same count is asked as
 
