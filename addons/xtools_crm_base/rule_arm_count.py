@@ -35,9 +35,10 @@ more, a domain without an OR of its own (the database may pair its arms
 with the rule's in an index), not a search in the past (_datetime).
 Deals and opportunities do not ask: PostgreSQL still scans their public
 pool arm as a bitmap and visits its rows in the table, so the branches
-only added their planning (counts 30–60 % slower; bench/README.md). ``install()`` puts it in ModelSQL.search, after every
-model's own search override (their context, their domain), before
-Tryton's.
+only added their planning (counts 30–60 % slower; bench/README.md).
+
+``install()`` puts it in ModelSQL.search, after every model's own search
+override (their context, their domain), before Tryton's.
 """
 from sql import Literal, Union
 from sql.aggregate import Count
@@ -50,42 +51,27 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools.domain_inversion import simplify
 from trytond.transaction import Transaction, without_check_access
 
-# False: Tryton's count everywhere (bench/bench_lists_ab.py --switch)
+# False: Tryton's count everywhere (bench/bench_lists_ab.py --b-off)
 ENABLED = True
 
 _tryton_search = ModelSQL.search.__func__
 
 
-def _conjuncts(domain):
-    "the clauses domain ANDs, nested ANDs (and ORs of one) flattened"
+def _operands(domain, operator):
+    """the clauses domain joins with operator ('AND' or 'OR'), nested ones
+    flattened; the other operator over one clause is that clause"""
     if is_leaf(domain) or not domain:
         return [domain]
-    if domain[0] == 'AND':
+    if domain[0] in ('AND', 'OR'):
         items = domain[1:]
-    elif domain[0] == 'OR':
-        if len(domain) != 2:
+        if domain[0] != operator and len(items) != 1:
             return [domain]
-        items = domain[1:]
-    else:
-        items = domain
-    return [c for item in items for c in _conjuncts(item)]
-
-
-def _disjuncts(domain):
-    "the clauses domain ORs, nested ORs (and ANDs of one) flattened"
-    if is_leaf(domain) or not domain:
-        return [domain]
-    if domain[0] == 'OR':
-        items = domain[1:]
-    elif domain[0] == 'AND':
-        if len(domain) != 2:
-            return [domain]
-        items = domain[1:]
-    elif len(domain) == 1:
+    elif operator == 'AND' or len(domain) == 1:
+        # A list without operator ANDs its clauses
         items = domain
     else:
         return [domain]
-    return [d for item in items for d in _disjuncts(item)]
+    return [c for item in items for c in _operands(item, operator)]
 
 
 def rule_arms(rule_domain):
@@ -93,8 +79,8 @@ def rule_arms(rule_domain):
     where the rule has no OR of two arms or more"""
     if not rule_domain:
         return None
-    conjuncts = _conjuncts(rule_domain)
-    arms = [_disjuncts(c) for c in conjuncts]
+    conjuncts = _operands(rule_domain, 'AND')
+    arms = [_operands(c, 'OR') for c in conjuncts]
     widest = max(range(len(arms)), key=lambda i: len(arms[i]))
     if len(arms[widest]) < 2:
         return None
@@ -103,7 +89,8 @@ def rule_arms(rule_domain):
 
 
 def _searched_domain(Model, domain):
-    "domain as Tryton's search converts it before splitting an OR"
+    """domain as Tryton's search converts it before splitting an OR (a
+    closure inside ModelSQL.__search_query there, not callable)"""
     def convert(domain):
         if is_leaf(domain):
             name = domain[0].split('.', 1)[0]

@@ -1,9 +1,10 @@
 """A ruled user's capped count runs the read rule's arms one after the
 other (xtools_crm_base/rule_arm_count.py): for every user of the pool's
 organisation, customers (and deals and opportunities, as if they asked
-for it), every list domain and page, the count is the number of records the same user's search returns
-— public customers (no owner: the owner arm is NULL, not FALSE), shared,
-binned and other departments' ones included."""
+for it), every list domain and page, the count is the number of records
+the same user's search returns — public customers (no owner: the owner
+arm is NULL, not FALSE), shared, binned and other departments' ones
+included."""
 import unittest
 from unittest.mock import patch
 
