@@ -28,10 +28,10 @@ a ruled user's count is a bitmap of the rows of the rule's arms (owner,
 public pool …) and a visit of each in the table. Two declarations make
 it cheaper (bench/README.md, "The tabs' columns in the rule's indexes"):
 
-- _crm_list_column, the column that splits the model's list into its
-  main tabs (the deals' contracts and orders): the indexes of the rule's
-  arms end with it, so a tab's bitmap holds that tab's rows only and the
-  count visits no row of the other tab;
+- _crm_list_column, the column of the model's main counted tabs (the
+  deals' contracts and orders, the opportunities in progress): the
+  indexes of the rule's arms end with it, so a tab's bitmap holds that
+  tab's rows only and the count visits no row of another tab;
 - _crm_counted_columns, the columns of selective counted tabs (the
   deals to approve): each gets an index that also holds every column the
   read rule tests, and the count is read from that index alone, stopped

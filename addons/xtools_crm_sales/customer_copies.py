@@ -17,3 +17,6 @@ class Sale(CustomerCopyMixin, metaclass=PoolMeta):
 
 class Opportunity(CustomerCopyMixin, metaclass=PoolMeta):
     __name__ = 'sale.opportunity'
+    # The opportunity list's counted tab (In Progress: lead, opportunity,
+    # converted) and its list
+    _crm_list_column = 'state'
