@@ -73,25 +73,24 @@ class CustomerCopyMixin:
             'crm_owner': 'crm_party_owner',
             'crm_customer_type': 'crm_party_type',
             }
+        # The indexes of the rule's arms, as [(column, usage)]: built in
+        # __post_setup__, ending with the list's column
+        cls._crm_rule_arm_indexes = [[('crm_party_owner', Index.Range())]]
         t = cls.__table__()
-        cls._sql_indexes.update({
-                Index(t, (t.crm_party_owner, Index.Range())),
-                Index(t, (t.crm_party_type, Index.Equality(
-                            cardinality='low'))),
-                })
+        cls._sql_indexes.add(
+            Index(t, (t.crm_party_type, Index.Equality(cardinality='low'))))
 
     @classmethod
     def __post_setup__(cls):
         super().__post_setup__()
-        # After every module's __setup__: they add copies and columns
+        # After every module's __setup__: they add copies and arm indexes
         t = cls.__table__()
+        last = []
         if cls._crm_list_column:
-            # In place of the owner's index, its beginning
-            owner = (t.crm_party_owner, Index.Range())
-            cls._sql_indexes.discard(Index(t, owner))
-            cls._sql_indexes.add(Index(t, owner,
-                    (Column(t, cls._crm_list_column),
-                        Index.Equality(cardinality='low'))))
+            last = [(cls._crm_list_column, Index.Equality(cardinality='low'))]
+        for columns in cls._crm_rule_arm_indexes:
+            cls._sql_indexes.add(Index(t,
+                    *((Column(t, n), usage) for n, usage in columns + last)))
         covered = [Column(t, c) for c in rule_columns(cls)]
         for name in cls._crm_counted_columns:
             cls._sql_indexes.add(Index(t,

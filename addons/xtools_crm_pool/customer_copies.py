@@ -1,8 +1,6 @@
 """The pool's library is a customer rule column (a pool user reads the
 public pool): deals and opportunities copy it too
 (xtools_crm_base/customer_copy.py, issue 21)."""
-from sql import Column
-
 from trytond.model import Index, fields
 from trytond.pool import PoolMeta
 
@@ -23,31 +21,14 @@ class CopyLibraryMixin:
     def __setup__(cls):
         super().__setup__()
         cls._crm_party_copies['crm_library'] = 'crm_party_library'
-        t = cls.__table__()
         # The pool arm of the rule is "in a library the user reads, no
         # owner": one scan of this index (and a search by library alone),
         # where two single-column ones made the database AND the bitmaps
         # of every unowned record and every public one (1,000,000
         # customers: ~40,000 each, for every count of a deal list)
-        cls._sql_indexes.add(Index(t, *cls._crm_pool_arm_columns(t)))
-
-    @classmethod
-    def _crm_pool_arm_columns(cls, t):
-        return [(t.crm_party_library, Index.Equality(cardinality='low')),
-            (t.crm_party_owner, Index.Equality())]
-
-    @classmethod
-    def __post_setup__(cls):
-        super().__post_setup__()
-        if cls._crm_list_column:
-            # The same index ending with the list's column, in its place: a
-            # tab's count visits its own tab's public deals only
-            t = cls.__table__()
-            arm = cls._crm_pool_arm_columns(t)
-            cls._sql_indexes.discard(Index(t, *arm))
-            cls._sql_indexes.add(Index(t, *arm,
-                    (Column(t, cls._crm_list_column),
-                        Index.Equality(cardinality='low'))))
+        cls._crm_rule_arm_indexes.append([
+                ('crm_party_library', Index.Equality(cardinality='low')),
+                ('crm_party_owner', Index.Equality())])
 
 
 class Sale(CopyLibraryMixin, metaclass=PoolMeta):
