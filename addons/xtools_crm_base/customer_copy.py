@@ -6,8 +6,8 @@ of the customer into ``(party, 'where', …)``, one customer lookup per deal
 the database looks at. sao counts a list up to 6,000 rows, so a salesperson
 who sees 2,000 of 100,000 contracts made the database look up 100,000
 customers, where the same count without rules stops after 6,000 index
-entries. With the columns the customer rules test (owner, type, and what
-other modules add: the pool's library) copied onto the deal and indexed,
+entries. With the columns the customer rules test (owner, type, the
+recycle bin's date, and what other modules add: the pool's library) copied onto the deal and indexed,
 the rule is a condition on the deal itself and the database reads only the
 visible deals' index entries.
 
@@ -64,6 +64,11 @@ class CustomerCopyMixin:
     crm_party_type = fields.Selection(
         'get_crm_party_types', "Customer Type", readonly=True,
         help="The customer's type, as the data permissions see it.")
+    # The recycle bin's rule on the copy: no lookup of the binned
+    # customers per statement (issue 21)
+    crm_party_deleted_date = fields.DateTime(
+        "Customer Deleted On", readonly=True,
+        help="Set while the customer is in the recycle bin.")
 
     @classmethod
     def __setup__(cls):
@@ -72,6 +77,7 @@ class CustomerCopyMixin:
         cls._crm_party_copies = {
             'crm_owner': 'crm_party_owner',
             'crm_customer_type': 'crm_party_type',
+            'crm_deleted_date': 'crm_party_deleted_date',
             }
         # The indexes of the rule's arms, as [(column, usage)]: built in
         # __post_setup__, ending with the list's column
@@ -247,11 +253,27 @@ def on_copies(domain, Model):
             and domain[0] == link):
         if domain[1] == 'where':
             return [(link, '!=', None), _translate(domain[2], link, copies)]
+        if domain[1] == 'not where':
+            return _not_set_on_copy(domain, copies) or domain
         return domain
     if isinstance(domain, list):
         return [d if isinstance(d, str) else on_copies(d, Model)
             for d in domain]
     return domain
+
+
+def _not_set_on_copy(domain, copies):
+    """(link, 'not where', [(name, '!=', None)]) — the recycle bin's "not
+    a binned customer" (rules.py) — as (copy, '=', None), or None for any
+    other: a record without a customer has NULL copies and is kept, as
+    'not where' keeps it. (The converse, "not where name = None", would
+    drop it: not translated.)"""
+    clauses = domain[2]
+    while (isinstance(clauses, list) and len(clauses) == 1):
+        clauses = clauses[0]
+    if (isinstance(clauses, tuple) and len(clauses) == 3
+            and clauses[0] in copies and clauses[1:] == ('!=', None)):
+        return (copies[clauses[0]], '=', None)
 
 
 def _translate(domain, link, copies):

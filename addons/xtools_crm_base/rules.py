@@ -66,7 +66,8 @@ OWNED_ONLY = '_crm_owned_only'
 SEARCH_FACTS = (CUSTOMERS_ONLY, UNOWNED_ONLY, OWNED_ONLY)
 # The rule's domain on the customer, and what it becomes on a record
 # linked to one: "not one of the binned customers" asks the database for
-# the few binned ids instead of every customer that is not binned.
+# the few binned ids instead of every customer that is not binned (deals
+# and opportunities test their copy of the date: customer_copy.py).
 NOT_BINNED = (('crm_deleted_date', '=', None),)
 BINNED = [('crm_deleted_date', '!=', None)]
 
