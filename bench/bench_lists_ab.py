@@ -24,6 +24,15 @@ import time
 import bench_views as bv
 
 
+def keyed_on_switch(Rule, switch):
+    "Rule's domain cache keyed on the switch's value"
+    key = Rule._get_cache_key
+
+    def _get_cache_key(model_names):
+        return (*key(model_names), getattr(*switch))
+    Rule._get_cache_key = _get_cache_key
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('a')
@@ -55,6 +64,11 @@ def main(argv=None):
         # which takes its backend from the configuration
         module, _, name = args.b_off.rpartition('.')
         switch = importlib.import_module(module), name
+        for db in setups:
+            # The rule domains are cached: keyed on the switch too, so that
+            # a switch read by the rules (B may be A itself) is not served
+            # the other side's domain
+            keyed_on_switch(Pool(db).get('ir.rule'), switch)
     roles = bv.ROLES + ['baseline']
     labels = {'A': args.a, 'B': args.b}
     samples = {}

@@ -47,6 +47,9 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction
 
 CUSTOMER_TABLE = 'party_party'
+# False: the recycle bin's rule looks up the binned customers as before
+# the copy of their date (bench/bench_lists_ab.py --b-off)
+BIN_ON_COPY = True
 
 
 class CustomerCopyMixin:
@@ -253,7 +256,7 @@ def on_copies(domain, Model):
             and domain[0] == link):
         if domain[1] == 'where':
             return [(link, '!=', None), _translate(domain[2], link, copies)]
-        if domain[1] == 'not where':
+        if domain[1] == 'not where' and BIN_ON_COPY:
             return _not_set_on_copy(domain, copies) or domain
         return domain
     if isinstance(domain, list):
