@@ -23,10 +23,15 @@ _crm_party_link; modules add copies with
 Char/Many2One field of that name. rules.py asks on_copies() to turn the
 customer's rules into rules on the copies.
 
-sao counts each tab of a list up to 1,000 rows and the list up to 6,000;
-a ruled user's count is a bitmap of the rows of the rule's arms (owner,
-public pool …) and a visit of each in the table. Two declarations make
-it cheaper (bench/README.md, "The tabs' columns in the rule's indexes"):
+sao counts each tab of a list up to 1,000 rows and the list up to 6,000.
+Tryton's count of a ruled user is a bitmap of the rows of the rule's arms
+(owner, public pool …) and a visit of each in the table. Here the counts
+go arm by arm (rule_arm_count.py) and the index of each arm also holds
+every column the count tests (the copies, the customer, the company, the
+counted columns below): each arm is an index-only scan stopped at the
+limit (bench/README.md, "Counted from the arms' indexes"). Two
+declarations shape those indexes (bench/README.md, "The tabs' columns in
+the rule's indexes"):
 
 - _crm_list_column, the column of the model's main counted tabs (the
   deals' contracts and orders, the opportunities in progress): the
@@ -97,14 +102,23 @@ class CustomerCopyMixin:
         last = []
         if cls._crm_list_column:
             last = [(cls._crm_list_column, Index.Equality(cardinality='low'))]
+        counted = rule_columns(cls) + list(cls._crm_counted_columns)
         for columns in cls._crm_rule_arm_indexes:
+            keys = [n for n, _ in columns + last]
             cls._sql_indexes.add(Index(t,
-                    *((Column(t, n), usage) for n, usage in columns + last)))
+                    *((Column(t, n), usage) for n, usage in columns + last),
+                    include=[Column(t, c) for c in sorted(set(counted))
+                        if c not in keys]))
         covered = [Column(t, c) for c in rule_columns(cls)]
         for name in cls._crm_counted_columns:
             cls._sql_indexes.add(Index(t,
                     (Column(t, name), Index.Equality(cardinality='low')),
                     include=covered))
+
+    @classmethod
+    def _crm_rule_arm_count(cls):
+        # Each arm's index holds what the count tests (above)
+        return True
 
     @classmethod
     def get_crm_party_types(cls):

@@ -29,13 +29,12 @@ stop as soon as n rows are counted.
 
 Only where it pays: on the models that ask for it (_crm_rule_arm_count:
 the customers, not in the pool's lists; at 1,000,000 customers the
-customer list's count 1.6–2.5× faster for the ruled roles), a count with
-a limit below the table's estimated size, a read rule of two arms or
-more, a domain without an OR of its own (the database may pair its arms
-with the rule's in an index), not a search in the past (_datetime).
-Deals and opportunities do not ask: PostgreSQL still scans their public
-pool arm as a bitmap and visits its rows in the table, so the branches
-only added their planning (counts 30–60 % slower; bench/README.md).
+customer list's count 1.6–2.5× faster for the ruled roles; the deals and
+opportunities, whose arms' indexes hold every column the count tests:
+customer_copy.py), a count with a limit below the table's estimated size,
+a read rule of two arms or more, a domain without an OR of its own (the
+database may pair its arms with the rule's in an index), not a search in
+the past (_datetime).
 
 ``install()`` puts it in ModelSQL.search, after every model's own search
 override (their context, their domain), before Tryton's.

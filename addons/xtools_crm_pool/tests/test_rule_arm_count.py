@@ -1,7 +1,7 @@
 """A ruled user's capped count runs the read rule's arms one after the
 other (xtools_crm_base/rule_arm_count.py): for every user of the pool's
-organisation, customers (and deals and opportunities, as if they asked
-for it), every list domain and page, the count is the number of records
+organisation, customers, deals and opportunities, every list domain and
+page, the count is the number of records
 the same user's search returns — public customers (no owner: the owner
 arm is NULL, not FALSE), shared, binned and other departments' ones
 included."""
@@ -145,8 +145,8 @@ class RuleArmCountTestCase(unittest.TestCase):
 
     @pool_test()
     def test_who_asks_for_arms(self, users):
-        """The customer list asks; the pool's lists (owned or unowned
-        customers only) and the deals and opportunities do not"""
+        """The customer list, the deals and the opportunities ask; the
+        pool's lists (owned or unowned customers only) do not"""
         pool = Pool()
         Party = pool.get('party.party')
         with as_user(users['staff_a1']):
@@ -155,4 +155,4 @@ class RuleArmCountTestCase(unittest.TestCase):
                 with Transaction().set_context({fact: True}):
                     self.assertFalse(Party._crm_rule_arm_count(), fact)
             for model in ['sale.sale', 'sale.opportunity']:
-                self.assertFalse(pool.get(model)._crm_rule_arm_count())
+                self.assertTrue(pool.get(model)._crm_rule_arm_count())
