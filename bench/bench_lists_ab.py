@@ -7,7 +7,7 @@ machine: build one database with bench_views.py --keep, copy it
     .venv/bin/python bench/bench_lists_ab.py A B --list deals --list opportunities
 
 For a change of the code, B may be A itself with --b-off: B is then A
-with the named switch off (e.g. xtools_crm_base.rule_arm_count.ENABLED,
+with the named switches off (--b-off, repeatable; e.g. xtools_crm_base.rule_arm_count.ENABLED,
 the ruled counts arm by arm; Tryton's count without it).
 
 Each page of each role is opened on A and on B one right after the other
@@ -24,12 +24,12 @@ import time
 import bench_views as bv
 
 
-def keyed_on_switch(Rule, switch):
-    "Rule's domain cache keyed on the switch's value"
+def keyed_on_switches(Rule, switches):
+    "Rule's domain cache keyed on the switches' values"
     key = Rule._get_cache_key
 
     def _get_cache_key(model_names):
-        return (*key(model_names), getattr(*switch))
+        return (*key(model_names), *(getattr(*s) for s in switches))
     Rule._get_cache_key = _get_cache_key
 
 
@@ -42,6 +42,7 @@ def main(argv=None):
     parser.add_argument('--repeat', type=int, default=15)
     parser.add_argument('--pg-uri', default=bv.benchdb.pg_uri_default())
     parser.add_argument('--b-off', metavar='MODULE.NAME',
+        action='append', default=[],
         help="a module's boolean switch, set to False while B is timed")
     args = parser.parse_args(argv)
     from trytond.pool import Pool
@@ -58,17 +59,18 @@ def main(argv=None):
         plan_args = bv.parse_args(['--backend', 'postgresql', '--no-view']
             + [a for n in args.list for a in ['--list', n]])
         setups[name] = (users, bv.plans(plan_args, name, users, None))
-    switch = None
-    if args.b_off:
+    switches = []
+    for b_off in args.b_off:
         # After the databases are configured: the module imports the ORM,
         # which takes its backend from the configuration
-        module, _, name = args.b_off.rpartition('.')
-        switch = importlib.import_module(module), name
+        module, _, name = b_off.rpartition('.')
+        switches.append((importlib.import_module(module), name))
+    if switches:
         for db in setups:
             # The rule domains are cached: keyed on the switch too, so that
             # a switch read by the rules (B may be A itself) is not served
             # the other side's domain
-            keyed_on_switch(Pool(db).get('ir.rule'), switch)
+            keyed_on_switches(Pool(db).get('ir.rule'), switches)
     roles = bv.ROLES + ['baseline']
     labels = {'A': args.a, 'B': args.b}
     samples = {}
@@ -80,7 +82,7 @@ def main(argv=None):
                     db = labels[label]
                     users, plan = setups[db]
                     parts = {}
-                    if switch:
+                    for switch in switches:
                         setattr(*switch, label == 'A')
                     with bv.request(db, users[role]):
                         start = time.perf_counter()
@@ -96,7 +98,7 @@ def main(argv=None):
     for name in args.list:
         print(f"\n{name}: median ms (ratio to no rules) [search / count / "
             f"read / tabs]; A = {args.a}, B = {args.b}"
-            + (f" without {args.b_off}" if switch else ''))
+            + (f" without {', '.join(args.b_off)}" if switches else ''))
         for role in roles:
             cells = []
             for label in ('A', 'B'):
