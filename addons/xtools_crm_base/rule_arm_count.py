@@ -80,6 +80,14 @@ def rule_arms(rule_domain):
         return None
     conjuncts = _operands(rule_domain, 'AND')
     arms = [_operands(c, 'OR') for c in conjuncts]
+    # An OR with an empty arm admits every record (Tryton's "no rule": a
+    # boss's "all customers"): no condition, and no arms to split, which
+    # would count every deal in a branch of its own
+    kept = [i for i, a in enumerate(arms) if not any(not o for o in a)]
+    conjuncts = [conjuncts[i] for i in kept]
+    arms = [arms[i] for i in kept]
+    if not arms:
+        return None
     widest = max(range(len(arms)), key=lambda i: len(arms[i]))
     if len(arms[widest]) < 2:
         return None

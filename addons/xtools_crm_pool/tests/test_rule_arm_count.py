@@ -143,6 +143,27 @@ class RuleArmCountTestCase(unittest.TestCase):
             self.assertIsNone(rule_arm_count.rule_arms(
                     Rule.domain_get('party.party', mode='read')))
 
+    def test_an_or_admitting_everything_is_no_arm(self):
+        "An OR with an empty arm (Tryton's 'no rule') is no condition"
+        self.assertIsNone(rule_arm_count.rule_arms(
+                ['OR', [('name', '=', 'a')], []]))
+        others, arms = rule_arm_count.rule_arms([
+                ('active', '=', True),
+                ['OR', ('name', '=', 'a'), ('code', '=', 'b')],
+                ['OR', ('crm_owner', '=', 1), (), ('crm_owner', '=', 2)]])
+        self.assertEqual(others, [('active', '=', True)])
+        self.assertEqual(arms, [('name', '=', 'a'), ('code', '=', 'b')])
+
+    @pool_test()
+    def test_boss_counts_are_tryton_s(self, users):
+        """The boss reads every customer: his rules have no arms to count
+        one by one (each would be a branch of every record)"""
+        Rule = Pool().get('ir.rule')
+        for model in DOMAINS:
+            with as_user(users['boss']):
+                self.assertIsNone(rule_arm_count.rule_arms(
+                        Rule.domain_get(model, mode='read')), model)
+
     @pool_test()
     def test_who_asks_for_arms(self, users):
         """The customer list, the deals and the opportunities ask; the
