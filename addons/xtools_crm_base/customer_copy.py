@@ -7,9 +7,9 @@ the database looks at. sao counts a list up to 6,000 rows, so a salesperson
 who sees 2,000 of 100,000 contracts made the database look up 100,000
 customers, where the same count without rules stops after 6,000 index
 entries. With the columns the customer rules test (owner, type, the
-recycle bin's date, and what other modules add: the pool's library) copied onto the deal and indexed,
-the rule is a condition on the deal itself and the database reads only the
-visible deals' index entries.
+recycle bin's date, and what other modules add: the pool's library)
+copied onto the deal and indexed, the rule is a condition on the deal
+itself and the database reads only the visible deals' index entries.
 
 The copies are kept by database triggers, not by the ORM: a customer's
 owner changes through transfers, the pool's set-based returns, imports,
