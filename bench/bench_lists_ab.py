@@ -7,8 +7,9 @@ machine: build one database with bench_views.py --keep, copy it
     .venv/bin/python bench/bench_lists_ab.py A B --list deals --list opportunities
 
 For a change of the code, B may be A itself with --b-off: B is then A
-with the named switches off (--b-off, repeatable; e.g. xtools_crm_base.rule_arm_count.ENABLED,
-the ruled counts arm by arm; Tryton's count without it).
+with the named switches off (--b-off is repeatable; e.g.
+xtools_crm_base.rule_arm_count.ENABLED, the ruled counts arm by arm:
+Tryton's count without it).
 
 Each page of each role is opened on A and on B one right after the other
 (the order swapped every round), so both see the same machine; the medians
