@@ -117,10 +117,8 @@ class CustomerCopyMixin:
 
     @classmethod
     def _crm_rule_arm_count(cls):
-        # Each arm's index holds what the count tests (above); SQLite's
-        # indexes cannot INCLUDE, its branches visit the table, and the
-        # split measured slower there (bench/README.md)
-        return backend.name == 'postgresql'
+        # Each arm's index holds what the count tests (above)
+        return True
 
     @classmethod
     def get_crm_party_types(cls):
