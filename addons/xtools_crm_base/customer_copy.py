@@ -102,14 +102,14 @@ class CustomerCopyMixin:
         last = []
         if cls._crm_list_column:
             last = [(cls._crm_list_column, Index.Equality(cardinality='low'))]
-        counted = rule_columns(cls) + list(cls._crm_counted_columns)
+        tested = rule_columns(cls)
+        counted = sorted(set(tested) | set(cls._crm_counted_columns))
         for columns in cls._crm_rule_arm_indexes:
             keys = [n for n, _ in columns + last]
             cls._sql_indexes.add(Index(t,
                     *((Column(t, n), usage) for n, usage in columns + last),
-                    include=[Column(t, c) for c in sorted(set(counted))
-                        if c not in keys]))
-        covered = [Column(t, c) for c in rule_columns(cls)]
+                    include=[Column(t, c) for c in counted if c not in keys]))
+        covered = [Column(t, c) for c in tested]
         for name in cls._crm_counted_columns:
             cls._sql_indexes.add(Index(t,
                     (Column(t, name), Index.Equality(cardinality='low')),
@@ -137,8 +137,8 @@ class CustomerCopyMixin:
 
 def rule_columns(Model):
     """The columns of Model the read rule tests once it is on the copies:
-    the copies, the customer link (its shares, the recycle bin's NOT
-    EXISTS) and the company"""
+    the copies, the customer link (its shares, "has a customer") and the
+    company"""
     names = [Model._crm_party_link, *Model._crm_party_copies.values()]
     if 'company' in Model._fields:
         names.append('company')

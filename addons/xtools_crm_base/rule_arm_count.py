@@ -28,14 +28,13 @@ and the database runs the branches in turn, each an index scan it may
 stop as soon as n rows are counted.
 
 Only where it pays: on PostgreSQL (BACKENDS), on the models that ask
-for it (_crm_rule_arm_count: the customers, not in the pool's lists;
-at 1,000,000 customers the
-customer list's count 1.6–2.5× faster for the ruled roles; the deals and
-opportunities, whose arms' indexes hold every column the count tests:
-customer_copy.py), a count with a limit below the table's estimated size,
-a read rule of two arms or more, a domain without an OR of its own (the
-database may pair its arms with the rule's in an index), not a search in
-the past (_datetime).
+for it (_crm_rule_arm_count: the customers, not in the pool's lists; at
+1,000,000 customers the customer list's count 1.6–2.5× faster for the
+ruled roles; the deals and opportunities, whose arms' indexes hold every
+column the count tests: customer_copy.py), a count with a limit below the
+table's estimated size, a read rule of two arms or more, a domain without
+an OR of its own (the database may pair its arms with the rule's in an
+index), not a search in the past (_datetime).
 
 ``install()`` puts it in ModelSQL.search, after every model's own search
 override (their context, their domain), before Tryton's.

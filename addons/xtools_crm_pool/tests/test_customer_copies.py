@@ -268,9 +268,9 @@ class CustomerCopiesTestCase(unittest.TestCase):
     def test_tab_counts_are_read_from_the_arms_indexes(self, users):
         """sao's counts of the deal and opportunity lists' tabs, as a
         salesperson asks them (his customers, shares, the public pool),
-        are counted arm by arm on PostgreSQL, and the index of each big arm — his own
-        customers', the public pool's — holds every column the count
-        tests: each arm is read from its index alone and stops at the
+        are counted arm by arm on PostgreSQL, and the index of each big
+        arm — his own customers', the public pool's — holds every column
+        the count tests: each arm is read from its index alone and stops at the
         limit (at 1,000,000 customers a bitmap of the public pool's
         20,000 contracts and a visit of each: bench/README.md)"""
         pool = Pool()
