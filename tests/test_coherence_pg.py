@@ -28,7 +28,10 @@ every process through PostgreSQL's notification channel when
 `[cache] clean_timeout = 0` (trytond.conf); the CRM's visibility cache is
 one of them (xtools_crm_base/visibility.py). The servers run with the
 cache class of scripts/serve_pg.sh (xtools_crm_base/cache.py), which also
-clears the committing process's own caches during the commit. The cron's task is taken
+clears the committing process's own caches during the commit, and makes
+every transaction catch up with the channel before it begins (the next
+request obeys a change however late the listener thread runs). The cron's
+task is taken
 with SELECT ... FOR UPDATE SKIP LOCKED and the run of the auto-return is
 a REPEATABLE READ transaction: a second run at the same moment fails to
 serialise and is replayed, then finds nothing due. Queue tasks are taken
@@ -67,11 +70,6 @@ def servers():
     two = Server(name, tempfile.mkdtemp(prefix='xtools-coherence-2-'))
     one.write_config(queue)
     two.write_config(queue + '[xtools]\nrefuse_demo_passwords = True\n')
-    for server in [one, two]:
-        # The cache of the production configuration (scripts/serve_pg.sh)
-        server.config.write_text(server.config.read_text().replace(
-                'clean_timeout = 0\n', 'clean_timeout = 0\n'
-                'class = xtools_crm_base.cache.ProcessCache\n'))
     try:
         one.create()
         one.start()

@@ -199,7 +199,9 @@ def test_claim_storm(admin, users):
 # Two trytond processes on the one PostgreSQL database, as behind a proxy:
 # every change of what a user may see, made through the first, is obeyed
 # by the second at its very next request (Tryton's cache invalidation
-# channel, `[cache] clean_timeout = 0`, see trytond.conf).
+# channel, `[cache] clean_timeout = 0`, see trytond.conf; each transaction
+# catches up with it first, xtools_crm_base/cache.py: without that, on a
+# busy machine the second process's listener thread could still be asleep).
 
 @pytest.fixture(scope='module')
 def second(server):

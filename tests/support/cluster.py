@@ -167,8 +167,6 @@ class ClusterServer(Server):
         text = '\n'.join(
             f'uri = {self.cluster.uri}' if line.startswith('uri = ')
             else line for line in text.splitlines()) + '\n'
-        text = text.replace('clean_timeout = 0\n', 'clean_timeout = 0\n'
-            'class = xtools_crm_base.cache.ProcessCache\n')
         self.config.write_text(text)
 
     def create(self, module='xtools_crm_pool'):

@@ -138,9 +138,10 @@ class Server:
         with socket.socket() as sock:
             sock.bind(('127.0.0.1', 0))
             self.port = sock.getsockname()[1]
-        # The cache setting of a PostgreSQL deployment (scripts/run.sh, see
-        # trytond.conf): a change made through one process reaches the
-        # others through the notification channel
+        # The cache settings of a PostgreSQL deployment (scripts/serve_pg.sh,
+        # see trytond.conf): a change made through one process reaches the
+        # others through the notification channel, by their next request
+        # (xtools_crm_base/cache.py)
         self.config.write_text(
             '[database]\n'
             f'uri = {PG_URI}\n'
@@ -149,7 +150,8 @@ class Server:
             '[web]\n'
             f'listen = 127.0.0.1:{self.port}\n'
             '[cache]\n'
-            'clean_timeout = 0\n' + extra)
+            'clean_timeout = 0\n'
+            'class = xtools_crm_base.cache.ProcessCache\n' + extra)
 
     def admin(self, *args):
         passfile = self.workdir / 'admin.pass'
