@@ -91,7 +91,11 @@ class ProcessCache(MemoryCache):
         super().sync(transaction)
         database = transaction.database
         dbname = database.name
-        if (not _channel_mode(database)
+        # Not while a pool loads (Tryton's sync skips it too): it holds the
+        # pool's lock, which a catch-up that refreshes the pool would wait
+        # for
+        if (not Pool().ready
+                or not _channel_mode(database)
                 or dbname not in cls._local.listeners
                 or getattr(threading.current_thread(), 'xtools_listener',
                     False)):
@@ -115,6 +119,7 @@ class ProcessCache(MemoryCache):
     @classmethod
     def _catch_up(cls, dbname):
         "Clear what the notifications committed until now name"
+        modules = None
         with cls._listening.lock:
             connection = cls._listening.connections.get(dbname)
             if connection is None:
@@ -125,20 +130,25 @@ class ProcessCache(MemoryCache):
             cursor.execute('SELECT 1')
             database = backend.Database(dbname)
             for notification in database.get_notifications(connection):
-                cls._handle(dbname, notification.payload, cursor)
+                if cls._handle(dbname, notification.payload):
+                    modules = _get_modules(cursor)
+        if modules is not None:
+            # Outside the lock: the pool's own lock is taken there
+            Pool.refresh(dbname, modules)
 
     @classmethod
-    def _handle(cls, dbname, payload, cursor):
-        "What Tryton's listener does with one notification"
+    def _handle(cls, dbname, payload):
+        """What Tryton's listener does with one notification; True where
+        the pool must be refreshed (another process changed the modules)"""
         if payload and payload.startswith(REFRESH_POOL_MSG):
             remote_id = payload[len(REFRESH_POOL_MSG) + 1:]
-            if remote_id != cls._local.portable_id:
-                Pool.refresh(dbname, _get_modules(cursor))
+            return remote_id != cls._local.portable_id
         elif payload:
             for name in json.loads(payload):
                 instance = cls._instances.get(name)
                 if instance is not None:
                     instance._clear(dbname)
+        return False
 
     @classmethod
     def _listen(cls, dbname):

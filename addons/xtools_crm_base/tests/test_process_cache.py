@@ -122,3 +122,38 @@ class ProcessCacheTestCase(unittest.TestCase):
             for thread in threads:
                 thread.join()
         self.assertEqual(seen, [None] * 12)
+
+    def test_pool_refreshed_outside_the_catch_up(self):
+        """Modules changed by another process: the next transaction has the
+        pool refreshed, without holding the catch-up's lock (a pool that
+        loads holds its own lock and starts transactions)"""
+        for _ in range(2):
+            with self.transaction():
+                pass
+        refreshed = []
+
+        def refresh(dbname, modules):
+            # Another thread could take the catch-up's lock now
+            taken = []
+
+            def take():
+                lock = IsolatedCache._listening.lock
+                taken.append(lock.acquire(timeout=0))
+                if taken[0]:
+                    lock.release()
+            thread = threading.Thread(target=take)
+            thread.start()
+            thread.join()
+            refreshed.append((dbname, bool(modules), taken[0]))
+
+        database = backend.Database(DB_NAME)
+        connection = database.get_connection(autocommit=True)
+        try:
+            database.notify(connection, IsolatedCache._channel,
+                f'{process_cache.REFRESH_POOL_MSG} another-process')
+        finally:
+            database.put_connection(connection)
+        with mock.patch.object(process_cache.Pool, 'refresh', refresh):
+            with self.transaction():
+                pass
+        self.assertEqual(refreshed, [(DB_NAME, True, True)])
