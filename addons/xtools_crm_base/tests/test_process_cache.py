@@ -41,14 +41,19 @@ class IsolatedCache(process_cache.ProcessCache):
 CACHE = IsolatedCache('xtools_crm_base.test_process_cache')
 
 
-def notify_from_another_process(*names):
-    "What a commit that clears the names sends, on a connection of its own"
+def notify_from_another_process(payload):
+    "A notification on the cache channel, on a connection of its own"
     database = backend.Database(DB_NAME)
     connection = database.get_connection(autocommit=True)
     try:
-        database.notify(connection, IsolatedCache._channel, json.dumps(names))
+        database.notify(connection, IsolatedCache._channel, payload)
     finally:
         database.put_connection(connection)
+
+
+def cleared_elsewhere(*names):
+    "What a commit that clears the names sends"
+    notify_from_another_process(json.dumps(names))
 
 
 @unittest.skipUnless(backend.name == 'postgresql',
@@ -75,19 +80,22 @@ class ProcessCacheTestCase(unittest.TestCase):
     def transaction(self):
         return Transaction().start(DB_NAME, 0, readonly=True)
 
-    def test_next_transaction_obeys_a_change_made_elsewhere(self):
-        "Cleared by the next transaction, not seconds later by the listener"
+    def start_listener(self):
+        "The first transaction of a process starts no listener, the next do"
         for _ in range(2):
-            # The first transaction of a process starts no listener
             with self.transaction():
                 pass
+
+    def test_next_transaction_obeys_a_change_made_elsewhere(self):
+        "Cleared by the next transaction, not seconds later by the listener"
+        self.start_listener()
         self.assertIn(DB_NAME, IsolatedCache._local.listeners)
         with self.transaction():
             CACHE.set('visible', 'before')
         with self.transaction():
             self.assertEqual(CACHE.get('visible'), 'before')
 
-        notify_from_another_process(CACHE._name)
+        cleared_elsewhere(CACHE._name)
         started = time.monotonic()
         with self.transaction():
             self.assertIsNone(CACHE.get('visible'))
@@ -97,15 +105,13 @@ class ProcessCacheTestCase(unittest.TestCase):
         # Other caches are kept
         with self.transaction():
             CACHE.set('visible', 'after')
-        notify_from_another_process('xtools_crm_base.another_cache')
+        cleared_elsewhere('xtools_crm_base.another_cache')
         with self.transaction():
             self.assertEqual(CACHE.get('visible'), 'after')
 
     def test_transactions_in_parallel_each_obey_the_change(self):
         "Threads catching up at once each see the cache cleared"
-        for _ in range(2):
-            with self.transaction():
-                pass
+        self.start_listener()
         seen = []
 
         def request():
@@ -115,7 +121,7 @@ class ProcessCacheTestCase(unittest.TestCase):
         for round_ in range(3):
             with self.transaction():
                 CACHE.set('visible', round_)
-            notify_from_another_process(CACHE._name)
+            cleared_elsewhere(CACHE._name)
             threads = [threading.Thread(target=request) for _ in range(4)]
             for thread in threads:
                 thread.start()
@@ -127,9 +133,7 @@ class ProcessCacheTestCase(unittest.TestCase):
         """Modules changed by another process: the next transaction has the
         pool refreshed, without holding the catch-up's lock (a pool that
         loads holds its own lock and starts transactions)"""
-        for _ in range(2):
-            with self.transaction():
-                pass
+        self.start_listener()
         refreshed = []
 
         def refresh(dbname, modules):
@@ -146,13 +150,8 @@ class ProcessCacheTestCase(unittest.TestCase):
             thread.join()
             refreshed.append((dbname, bool(modules), taken[0]))
 
-        database = backend.Database(DB_NAME)
-        connection = database.get_connection(autocommit=True)
-        try:
-            database.notify(connection, IsolatedCache._channel,
-                f'{process_cache.REFRESH_POOL_MSG} another-process')
-        finally:
-            database.put_connection(connection)
+        notify_from_another_process(
+            f'{process_cache.REFRESH_POOL_MSG} another-process')
         with mock.patch.object(process_cache.Pool, 'refresh', refresh):
             with self.transaction():
                 pass
