@@ -532,7 +532,12 @@ def pick_users(dbname):
     from sql import Table
     from sql.aggregate import Count
 
+    from benchlib import organisation
     from trytond.transaction import Transaction
+    # Databases built before the baseline was put in the company
+    with Transaction().start(dbname, 0) as transaction:
+        if organisation.admin_in_companies():
+            transaction.commit()
     with Transaction().start(dbname, 0, readonly=True) as transaction:
         pool = Pool_()
         User = pool.get('res.user')
