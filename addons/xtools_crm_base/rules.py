@@ -37,7 +37,7 @@ the menus hidden by the tracking style.
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from . import rule_arm_count
+from . import customer_name_read, rule_arm_count
 from .customer_copy import on_copies
 from .visibility import CUSTOMER_MODEL, user_visibility
 
@@ -45,6 +45,9 @@ from .visibility import CUSTOMER_MODEL, user_visibility
 # arms one after the other (rule_arm_count.py), installed when the rules
 # register: the package's __init__ runs before the ORM exists
 rule_arm_count.install()
+# The customer's name of a page of records read as their customer is,
+# without the customer's rule a second time (customer_name_read.py)
+customer_name_read.install()
 
 # The context key of the recycle bin's view
 BIN_CONTEXT = 'crm_recycle_bin'
