@@ -37,7 +37,7 @@ the menus hidden by the tracking style.
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from . import customer_name_read, rule_arm_count
+from . import customer_name_read, rule_arm_count, same_rule_columns
 from .customer_copy import on_copies
 from .visibility import CUSTOMER_MODEL, user_visibility
 
@@ -48,6 +48,8 @@ rule_arm_count.install()
 # The customer's name of a page of records read as their customer is,
 # without the customer's rule a second time (customer_name_read.py)
 customer_name_read.install()
+# sao's _delete column from _write where the two rules are one
+same_rule_columns.install()
 
 # The context key of the recycle bin's view
 BIN_CONTEXT = 'crm_recycle_bin'
