@@ -186,6 +186,10 @@ CONTEXT_KEYS = [
         "(contact_mechanism_columns.py; a name that is no usage is "
         "ignored); Tryton's setter marks a new mechanism with it",
         hostile='active'),
+    ContextKey('related_read_limit', 'tryton', "how many related records "
+        "Tryton's read reads with a page (sao's x2many tabs); the "
+        "customers' names of customer_name_read.py read as many",
+        hostile=1),
     ContextKey('_datetime', 'tryton', "Tryton's reading of a record's "
         "history (the only private key RPC lets through); the search "
         "bar's union of indexed arms leaves such searches to Tryton "
