@@ -121,6 +121,8 @@ class Party(metaclass=PoolMeta):
             'required': Bool(Eval('crm_customer_type')) & ~unowned,
             'readonly': unowned,
             }
+        # A customer rule column: the public pool's arm tests it
+        cls._crm_rule_columns.add('crm_library')
         t = cls.__table__()
         cls._sql_indexes.update({
                 Index(t, (t.crm_maturity, Index.Equality())),

@@ -316,3 +316,23 @@ class CustomerCopiesTestCase(unittest.TestCase):
                     (found.group(2) or '').split(', '))
             for arm in ['crm_party_owner', 'crm_party_library']:
                 self.assertLessEqual(tested, held[arm], (xml_id, arm))
+
+    @pool_test()
+    def test_customer_count_reads_the_owner_index(self, users):
+        """The customer list's count of a salesperson who reads the public
+        pool: his own customers' branch tests only columns of the owner
+        index (the pool's library among them), whatever the arms' order"""
+        from xtools_crm_base.tests.test_owner_arm_index import (
+            counted_statement, held_by_index, owner_branch)
+        if backend.name != 'postgresql':
+            self.skipTest("SQLite's counts are Tryton's")
+        Party = Pool().get('party.party')
+        sql = counted_statement(users['staff_a1'], Party,
+            [('crm_customer_type', '!=', None)], 6000)
+        self.assertIn('"crm_library"', sql)
+        held = held_by_index('party_party', 'crm_owner')
+        self.assertIn('crm_library', held)
+        owner = owner_branch(sql)
+        self.assertTrue(owner, sql)
+        self.assertLessEqual(
+            set(re.findall(r'"\w+"\."(\w+)"', owner)), held, owner)
