@@ -19,7 +19,8 @@ def flags_as(user, Model, records):
     with Transaction().set_user(user.id), \
             Transaction().set_context(_check_access=True):
         rows = Model.read([r.id for r in records], ['rec_name'] + FLAGS)
-    return {Model(r['id']): (r['_write'], r['_delete']) for r in rows}
+    return {Model(r['id']): (r.get('_write'), r.get('_delete'))
+        for r in rows}
 
 
 def tryton_flags_as(user, Model, records):
@@ -96,3 +97,20 @@ class SameRuleColumnsTestCase(unittest.TestCase):
                 flags_as(staff, Contact, contacts)
             with self.subTest(enabled=enabled):
                 self.assertEqual(converted.count(write_rule), times)
+
+    @with_transaction()
+    def test_table_query_keeps_tryton_s_answer(self):
+        "the customer's timeline (a union of its follow-ups) as sao reads it"
+        pool = Pool()
+        Activity = pool.get('crm.activity')
+        Timeline = pool.get('crm.customer.timeline')
+        _, users, customers = build_organisation()
+        staff = users['staff_a1']
+        Activity.create([{'customer': customers['staff_a1'].id,
+                    'subject': "Called", 'author': staff.id}])
+        with Transaction().set_user(staff.id), \
+                Transaction().set_context(_check_access=True):
+            lines = Timeline.search([])
+        self.assertTrue(lines)
+        self.assertEqual(flags_as(staff, Timeline, lines),
+            tryton_flags_as(staff, Timeline, lines))
