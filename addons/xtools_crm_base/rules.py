@@ -37,8 +37,7 @@ the menus hidden by the tracking style.
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from . import (
-    custom_plans, customer_name_read, rule_arm_count, same_rule_columns)
+from . import customer_name_read, rule_arm_count, same_rule_columns
 from .customer_copy import on_copies
 from .visibility import CUSTOMER_MODEL, user_visibility
 
@@ -51,9 +50,6 @@ rule_arm_count.install()
 customer_name_read.install()
 # sao's _delete column from _write where the two rules are one
 same_rule_columns.install()
-# The rules' arrays of owners and shares planned for their values, never
-# by a generic plan of a prepared statement (custom_plans.py)
-custom_plans.install()
 
 # The context key of the recycle bin's view
 BIN_CONTEXT = 'crm_recycle_bin'
