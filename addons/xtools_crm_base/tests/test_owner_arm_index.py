@@ -13,25 +13,19 @@ from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
 from .test_search_indexes import index_definitions
-from .tools import build_organisation
+from .tools import build_organisation, executed
 
 
 def counted_statement(user, Model, domain, limit):
     "The SQL of search_count as the user, on a table as big as 1,000,000"
-    statements = []
-    Cursor = type(Transaction().connection.cursor())
-    execute = Cursor.execute
-
-    def recorded(cursor, sql, params=None, *args, **kwargs):
-        statements.append(sql)
-        return execute(cursor, sql, params, *args, **kwargs)
     with Transaction().set_user(user.id), \
             Transaction().set_context(_check_access=True), \
-            mock.patch.object(Cursor, 'execute', recorded), \
+            executed() as statements, \
             mock.patch.object(Model, 'estimated_count',
                 return_value=10 ** 6):
         Model.search_count(domain, 0, limit)
-    return statements[-1]
+    sql, _ = statements[-1]
+    return sql
 
 
 def held_by_index(table, first):

@@ -25,13 +25,16 @@ create_organisation makes any other:
 Nothing here imports trytond.tests at import time: the benchmarks in bench/
 use create_organisation in a plain trytond transaction.
 """
+import contextlib
 from collections import namedtuple
+from unittest import mock
 
 from trytond.pool import Pool
+from trytond.transaction import Transaction
 
 __all__ = [
     'ORGANISATION', 'Organisation', 'build_organisation',
-    'create_organisation', 'role_group']
+    'create_organisation', 'executed', 'role_group']
 
 Organisation = namedtuple(
     'Organisation', ['company', 'departments', 'users', 'customers'])
@@ -170,3 +173,17 @@ def _build(company, departments, users, customers):
                     } for login in customers])
         owned = dict(zip(customers, records))
     return Organisation(company, departments, users, owned)
+
+
+@contextlib.contextmanager
+def executed():
+    "[(sql, params)] of the statements the cursor runs within the block"
+    statements = []
+    Cursor = type(Transaction().connection.cursor())
+    original = Cursor.execute
+
+    def execute(cursor, sql, params=None, *args, **kwargs):
+        statements.append((sql, params))
+        return original(cursor, sql, params, *args, **kwargs)
+    with mock.patch.object(Cursor, 'execute', execute):
+        yield statements

@@ -3,7 +3,6 @@ type, library: xtools_crm_base/customer_copy.py) and their record rules
 are conditions on those copies: after every way a customer changes hands
 the copies equal the customer's columns, and every user sees exactly the
 deals and opportunities of the customers he reads."""
-import contextlib
 import re
 import unittest
 from unittest import mock
@@ -17,6 +16,7 @@ from trytond.tests.test_tryton import activate_module
 from trytond.transaction import Transaction
 
 from xtools_crm_base.tests.test_search_indexes import index_definitions
+from xtools_crm_base.tests.tools import executed
 
 from .tools import TODAY, as_user, customer, days, pool_test, run_pool
 
@@ -49,20 +49,6 @@ def stored(record, column):
             Column(table, column), where=table.id == record.id))
     value, = cursor.fetchone()
     return value
-
-
-@contextlib.contextmanager
-def executed():
-    "[(sql, params)] of the statements the cursor runs within the block"
-    statements = []
-    Cursor = type(Transaction().connection.cursor())
-    original = Cursor.execute
-
-    def execute(cursor, sql, params=None, *args, **kwargs):
-        statements.append((sql, params))
-        return original(cursor, sql, params, *args, **kwargs)
-    with mock.patch.object(Cursor, 'execute', execute):
-        yield statements
 
 
 def deal_and_opportunity(party):
