@@ -427,10 +427,7 @@ def time_database(args, database, setup, label=None):
     "Time a built database, print the report; returns the results"
     from benchlib import organisation
     from trytond.transaction import Transaction
-    # Databases built before the baseline was put in the company
-    with Transaction().start(database.name, 0) as t:
-        if organisation.admin_in_companies():
-            t.commit()
+    organisation.put_admin_in_companies(database.name)
     with Transaction().start(database.name, 0, readonly=True) as t:
         users = pick_users()
         t.rollback()

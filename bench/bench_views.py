@@ -534,10 +534,7 @@ def pick_users(dbname):
 
     from benchlib import organisation
     from trytond.transaction import Transaction
-    # Databases built before the baseline was put in the company
-    with Transaction().start(dbname, 0) as transaction:
-        if organisation.admin_in_companies():
-            transaction.commit()
+    organisation.put_admin_in_companies(dbname)
     with Transaction().start(dbname, 0, readonly=True) as transaction:
         pool = Pool_()
         User = pool.get('res.user')

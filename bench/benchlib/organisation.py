@@ -116,6 +116,14 @@ def admin_in_companies():
     return bool(missing)
 
 
+def put_admin_in_companies(dbname):
+    """admin_in_companies() on a database built before it existed, in a
+    transaction of its own"""
+    with Transaction().start(dbname, 0) as transaction:
+        if admin_in_companies():
+            transaction.commit()
+
+
 def build_organisation(n_users=200, seed=1):
     """Create the company, the department tree and n_users users (with the
     module tests' create_organisation)"""
