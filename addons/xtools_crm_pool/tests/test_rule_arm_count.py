@@ -10,11 +10,12 @@ from unittest.mock import patch
 
 from trytond import backend
 from trytond.pool import Pool
-from trytond.tests.test_tryton import activate_module
+from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
 from xtools_crm_base import rule_arm_count
 from xtools_crm_base.rules import OWNED_ONLY, UNOWNED_ONLY
+from xtools_crm_base.tests.tools import executed
 
 from .test_customer_copies import deal_and_opportunity
 from .tools import as_user, customer, pool_test
@@ -111,6 +112,85 @@ class RuleArmCountTestCase(unittest.TestCase):
         # Tryton's count, and there were records to count
         self.assertGreater(sum(ran), len(PAGES) * 10)
         self.assertGreater(counted, 100)
+
+    @pool_test()
+    def test_statements_made_once_are_the_same(self, users):
+        """Each arm formatted once per statement and the rule converted once
+        per model and rule: the same statements, text and parameters, as
+        when every copy is made anew (a domain that joins the customer
+        included); a second count converts its own domain only"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Share = pool.get('crm.customer.share')
+        parties = [customer(f"{login} {i}", users[login], 'B')
+            for login in ['staff_a1', 'staff_b'] for i in range(2)]
+        Share.create([{'customer': parties[2].id,
+                    'user': users['staff_a1'].id, 'mode': 'read'}])
+        for party in parties:
+            deal_and_opportunity(party)
+        Party.create([{'name': "Supplier 1"}])
+
+        def statements(Model, domain, once):
+            with patch.object(rule_arm_count, 'FORMAT_ONCE', once), \
+                    patch.object(rule_arm_count, 'CONVERT_ONCE', once), \
+                    executed() as ran:
+                number = Model.search_count(domain, 0, 1000)
+            # The arms' statement, where the rule has arms to count
+            return number, [s for s in ran if 'UNION ALL' in s[0]]
+        split = 0
+        for model, domains in DOMAINS.items():
+            Model = pool.get(model)
+            with as_user(users['staff_a1']), \
+                    patch.object(Model, 'estimated_count',
+                        return_value=10 ** 9), \
+                    patch.object(Model, '_crm_rule_arm_count',
+                        classmethod(lambda cls: True)), \
+                    patch.object(rule_arm_count, 'BACKENDS',
+                        {backend.name}):
+                for domain in domains:
+                    if domain and domain[0] == 'OR':
+                        continue
+                    once = statements(Model, domain, True)
+                    self.assertEqual(
+                        once, statements(Model, domain, False),
+                        (model, domain))
+                    if not once[1]:
+                        continue
+                    split += 1
+                    converted = []
+                    search_domain = Model.search_domain
+
+                    def spy(*args, **kwargs):
+                        converted.append(args)
+                        return search_domain(*args, **kwargs)
+                    with patch.object(Model, 'search_domain', spy):
+                        Model.search_count(domain, 0, 1000)
+                    self.assertEqual(len(converted), 1, (model, domain))
+        # The deals' and opportunities' domains, and the customers' but the
+        # pool's (no owner arm there)
+        self.assertGreaterEqual(split, 10)
+
+    def test_plain_rules(self):
+        "Only stored columns' plain tests are converted once"
+        @with_transaction()
+        def check():
+            Sale = Pool().get('sale.sale')
+            plain = rule_arm_count._plain
+            self.assertTrue(plain(Sale, [
+                        ('crm_party_owner', 'in', [1, 2]),
+                        ['OR', ('party', '=', None),
+                            ('crm_party_library', '=', 'public')],
+                        ('company', 'in', (1,))]))
+            for leaf in [
+                    ('party.name', '=', 'a'),
+                    ('party', 'child_of', [1], 'parent'),
+                    ('party', 'where', [('name', '=', 'a')]),
+                    ('reference', 'ilike', '%a%'),
+                    ('crm_party_owner', 'in', [[1]]),
+                    ('untaxed_amount', '>', 0),
+                    ]:
+                self.assertFalse(plain(Sale, [leaf]), leaf)
+        check()
 
     @pool_test()
     def test_counts_beyond_the_estimate_are_tryton_s(self, users):
