@@ -42,6 +42,13 @@ class Party(metaclass=PoolMeta):
         "(kept by the database).")
 
     @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        # Tested by the return condition: in the owner index with it
+        # (auto_return.py)
+        cls._crm_owner_index_columns |= set(FLAGS)
+
+    @classmethod
     def __register__(cls, module):
         table = cls.__table_handler__(module)
         missing = [c for c in FLAGS if not table.column_exist(c)]

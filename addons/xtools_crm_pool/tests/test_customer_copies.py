@@ -322,3 +322,34 @@ class CustomerCopiesTestCase(unittest.TestCase):
         self.assertTrue(owner, sql)
         self.assertLessEqual(
             set(re.findall(r'"\w+"\."(\w+)"', owner)), held, owner)
+
+    @pool_test(pool_temporary_days=30, pool_private_days=90,
+        pool_protection_days=10)
+    def test_returning_count_reads_the_owner_index(self, users):
+        """即将回归公海 (all and mine) of a department's manager and of a
+        salesperson, counted arm by arm: the owners' branch tests only
+        columns of the owner index — the return condition's (libraries,
+        dates, grade, exemption flags, the goals' tests of the customer) —
+        so a department's returning customers are counted from the index"""
+        from xtools_crm_base.tests.test_owner_arm_index import (
+            counted_statement, held_by_index, owner_branch)
+        if backend.name != 'postgresql':
+            self.skipTest("SQLite's counts are Tryton's")
+        Party = Pool().get('party.party')
+        held = held_by_index('party_party', 'crm_owner')
+        returning = [('crm_customer_type', '!=', None),
+            ('crm_returning_soon', '=', True)]
+        for login in ['manager_a', 'staff_a1']:
+            user = users[login]
+            mine = returning + [('crm_owner', '=', user.id)]
+            for domain in [returning, mine]:
+                sql = counted_statement(user, Party, domain, 6000)
+                # The owners' branch apart from the other arms'
+                self.assertIn('UNION ALL', sql)
+                owner = owner_branch(sql)
+                self.assertTrue(owner, (login, sql))
+                alias, = re.findall(r'FROM "party_party" AS "(\w+)"', owner)
+                tested = set(re.findall(rf'"{alias}"\."(\w+)"', owner))
+                self.assertTrue({'crm_library_date', 'crm_protection_end',
+                        'crm_pool_approved_deal'} <= tested, owner)
+                self.assertLessEqual(tested, held, (login, owner))

@@ -29,6 +29,9 @@ DOMAINS = {
         [('name', 'ilike', '%1%')],
         ['OR', ('crm_owner', '=', None), ('name', 'ilike', 'B%')],
         [('crm_owner', '!=', None), ('crm_customer_type', '!=', None)],
+        [('crm_returning_soon', '=', True)],
+        [('crm_customer_type', '!=', None), ('crm_returning_soon', '=', True),
+            ('crm_owner', '!=', None)],
         ],
     'sale.sale': [
         [],
@@ -52,7 +55,8 @@ class RuleArmCountTestCase(unittest.TestCase):
     def setUpClass(cls):
         activate_module(MODULES)
 
-    @pool_test()
+    # Customers taken today are returning soon (即将回归公海)
+    @pool_test(pool_temporary_days=3, pool_private_days=3)
     def test_counts_are_what_the_user_finds(self, users):
         "Every user, model, domain and page: the count is the search's size"
         pool = Pool()
@@ -75,7 +79,8 @@ class RuleArmCountTestCase(unittest.TestCase):
                     'user': users['staff_a1'].id, 'mode': 'read'}])
         with as_user(users['staff_b']):
             Party.crm_recycle([Party(parties[7].id)])
-        for party in parties:
+        # Not all: an open opportunity keeps its customer from returning
+        for party in parties[::2]:
             deal_and_opportunity(party)
 
         ran = []
@@ -86,6 +91,7 @@ class RuleArmCountTestCase(unittest.TestCase):
             ran.append(number is not None)
             return number
         counted = 0
+        returning = 0
         for model, domains in DOMAINS.items():
             Model = pool.get(model)
             for login, user in users.items():
@@ -103,6 +109,8 @@ class RuleArmCountTestCase(unittest.TestCase):
                     for domain in domains:
                         found = len(Model.search(domain))
                         counted += found
+                        if 'crm_returning_soon' in str(domain):
+                            returning += found
                         for offset, limit in PAGES:
                             self.assertEqual(
                                 Model.search_count(domain, offset, limit),
@@ -112,6 +120,7 @@ class RuleArmCountTestCase(unittest.TestCase):
         # Tryton's count, and there were records to count
         self.assertGreater(sum(ran), len(PAGES) * 10)
         self.assertGreater(counted, 100)
+        self.assertGreater(returning, 10)
 
     @pool_test()
     def test_statements_made_once_are_the_same(self, users):
@@ -250,14 +259,16 @@ class RuleArmCountTestCase(unittest.TestCase):
 
     @pool_test()
     def test_who_asks_for_arms(self, users):
-        """The customer list, the deals and the opportunities ask; the
-        pool's lists (owned or unowned customers only) do not"""
+        """The customer list, 即将回归公海 (owned customers only), the deals
+        and the opportunities ask; 公海客户 (unowned customers only) does
+        not"""
         pool = Pool()
         Party = pool.get('party.party')
         with as_user(users['staff_a1']):
             self.assertTrue(Party._crm_rule_arm_count())
-            for fact in [OWNED_ONLY, UNOWNED_ONLY]:
-                with Transaction().set_context({fact: True}):
-                    self.assertFalse(Party._crm_rule_arm_count(), fact)
+            with Transaction().set_context({OWNED_ONLY: True}):
+                self.assertTrue(Party._crm_rule_arm_count())
+            with Transaction().set_context({UNOWNED_ONLY: True}):
+                self.assertFalse(Party._crm_rule_arm_count())
             for model in ['sale.sale', 'sale.opportunity']:
                 self.assertTrue(pool.get(model)._crm_rule_arm_count())
