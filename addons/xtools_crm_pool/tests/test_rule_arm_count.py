@@ -124,10 +124,12 @@ class RuleArmCountTestCase(unittest.TestCase):
 
     @pool_test()
     def test_statements_made_once_are_the_same(self, users):
-        """Each arm formatted once per statement and the rule converted once
-        per model and rule: the same statements, text and parameters, as
-        when every copy is made anew (a domain that joins the customer
-        included); a second count converts its own domain only"""
+        """Each arm formatted once per statement, the rule converted once
+        per model and rule, and the statement of a plain domain and rule
+        made once: the same statements, text and parameters, as when every
+        copy is made anew (a domain that joins the customer included); a
+        second count converts nothing (plain domain) or its own domain
+        only"""
         pool = Pool()
         Party = pool.get('party.party')
         Share = pool.get('crm.customer.share')
@@ -163,6 +165,10 @@ class RuleArmCountTestCase(unittest.TestCase):
                     self.assertEqual(
                         once, statements(Model, domain, False),
                         (model, domain))
+                    # Again, from what was made once
+                    self.assertEqual(
+                        once, statements(Model, domain, True),
+                        (model, domain))
                     if not once[1]:
                         continue
                     split += 1
@@ -174,10 +180,31 @@ class RuleArmCountTestCase(unittest.TestCase):
                         return search_domain(*args, **kwargs)
                     with patch.object(Model, 'search_domain', spy):
                         Model.search_count(domain, 0, 1000)
-                    self.assertEqual(len(converted), 1, (model, domain))
+                    self.assertEqual(len(converted),
+                        0 if rule_arm_count._plain(Model, domain) else 1,
+                        (model, domain))
         # The deals' and opportunities' domains, and the customers' but the
         # pool's (no owner arm there)
         self.assertGreaterEqual(split, 10)
+
+    @pool_test()
+    def test_a_statement_made_once_counts_today_s_records(self, users):
+        """What is kept is the statement, not its answer: a deal recorded
+        after a count is in the next one"""
+        Sale = Pool().get('sale.sale')
+        mine = customer("Mine", users['staff_a1'], 'B')
+        deal_and_opportunity(mine)
+        with as_user(users['staff_a1']), \
+                patch.object(Sale, 'estimated_count', return_value=10 ** 9), \
+                patch.object(rule_arm_count, 'BACKENDS', {backend.name}), \
+                executed() as ran:
+            before = Sale.search_count([('state', '=', 'draft')], 0, 1000)
+            deal_and_opportunity(mine)
+            after = Sale.search_count([('state', '=', 'draft')], 0, 1000)
+        counted = [s for s in ran if 'UNION ALL' in s[0]]
+        self.assertEqual(len(counted), 2)
+        self.assertEqual(counted[0], counted[1])
+        self.assertEqual((before, after), (1, 2))
 
     def test_plain_rules(self):
         "Only stored columns' plain tests are converted once"
