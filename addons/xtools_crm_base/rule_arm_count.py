@@ -192,12 +192,14 @@ def _plain(Model, domain):
     name, operator, value = domain
     field = Model._fields.get(name)
     values = value if isinstance(value, (list, tuple)) else [value]
+    # A link compared with a text searches the target's names
+    types = (int,) if hasattr(field, 'get_target') else PLAIN_VALUES
     return (field is not None and operator in PLAIN_OPERATORS
         and not isinstance(field, fields.Function)
         and not getattr(field, 'translate', False)
         # A model's own conversion of the field (Field.domain_method)
         and not hasattr(Model, f'domain_{name}')
-        and all(v is None or isinstance(v, PLAIN_VALUES) for v in values))
+        and all(v is None or isinstance(v, types) for v in values))
 
 
 def _frozen(domain):

@@ -221,6 +221,8 @@ class RuleArmCountTestCase(unittest.TestCase):
                     ('party.name', '=', 'a'),
                     ('party', 'child_of', [1], 'parent'),
                     ('party', 'where', [('name', '=', 'a')]),
+                    ('party', '=', 'A customer'),
+                    ('crm_party_owner', 'in', ['admin']),
                     ('reference', 'ilike', '%a%'),
                     ('crm_party_owner', 'in', [[1]]),
                     ('untaxed_amount', '>', 0),
