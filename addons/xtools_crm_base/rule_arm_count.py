@@ -39,20 +39,19 @@ index), not a search in the past (_datetime).
 ``install()`` puts it in ModelSQL.search, after every model's own search
 override (their context, their domain), before Tryton's.
 """
-import datetime as dt
-from decimal import Decimal
-
-from sql import AliasManager, Expression, Literal, Union
+from sql import Literal, Union
 from sql.aggregate import Count
-from sql.operators import And, IsNot, Operator, UnaryOperator
+from sql.operators import And, IsNot
 
 from trytond import backend
-from trytond.model import ModelSQL, fields
+from trytond.model import ModelSQL
 from trytond.model.modelsql import convert_from
 from trytond.model.modelstorage import is_leaf
 from trytond.pool import Pool, PoolMeta
 from trytond.tools.domain_inversion import simplify
 from trytond.transaction import Transaction, without_check_access
+
+from .plain_sql import FormattedOnce, frozen, plain
 
 # False: Tryton's count everywhere (bench/bench_lists_ab.py --b-off)
 ENABLED = True
@@ -63,10 +62,6 @@ FORMAT_ONCE = True
 CONVERT_ONCE = True
 # False: the owned customers' counts (即将回归公海) as Tryton's (Party)
 OWNED_ARMS = True
-# Tests of plain columns whose SQL is their values' alone: no DB read
-# (child_of), no context (ilike's unaccent), no searcher
-PLAIN_OPERATORS = {'=', '!=', 'in', 'not in', '<', '<=', '>', '>='}
-PLAIN_VALUES = (str, int, float, bool, Decimal, dt.date)
 # {(model, rule): converted} and {(model, domain, rule, …): statement}
 _converted = {}
 _statements = {}
@@ -144,73 +139,9 @@ def _has_or(domain):
     return any(_has_or(d) for d in domain)
 
 
-class FormattedOnce(Expression):
-    """An expression whose SQL text and parameters are made once per
-    statement. Branch i of the count repeats the domain and the i - 1
-    arms before its own, and python-sql formats every copy anew: for a
-    salesperson's deals (4 arms) the text of 14 expressions where 5 are
-    different, a third of the count's Python (bench/README.md)."""
-    __slots__ = ('expression', '_aliases', '_text', '_params')
-
-    def __init__(self, expression):
-        super().__init__()
-        self.expression = expression
-        self._aliases = self._text = self._params = None
-
-    def __str__(self):
-        # The text names the tables by the aliases of the statement being
-        # formatted: kept while that statement's aliases are
-        aliases = getattr(AliasManager.local, 'alias', None)
-        if self._text is None or aliases is not self._aliases:
-            # Parenthesised as an operator formats an operand
-            # (Operator._format): the statement's text is unchanged
-            expression = self.expression
-            self._text = str(expression)
-            if (isinstance(expression, Operator)
-                    and not isinstance(expression, UnaryOperator)):
-                self._text = '(%s)' % self._text
-            self._aliases = aliases
-        return self._text
-
-    @property
-    def params(self):
-        if self._params is None:
-            self._params = tuple(self.expression.params)
-        return self._params
-
-
-def _plain(Model, domain):
-    """Whether domain tests stored, untranslated columns of Model with
-    plain operators and values only: its conversion is the same SQL
-    whoever asks and whenever"""
-    if isinstance(domain, str):
-        return domain in {'AND', 'OR'}
-    if not is_leaf(domain):
-        return all(_plain(Model, d) for d in domain)
-    if len(domain) != 3:
-        return False
-    name, operator, value = domain
-    field = Model._fields.get(name)
-    values = value if isinstance(value, (list, tuple)) else [value]
-    # A link compared with a text searches the target's names
-    types = (int,) if hasattr(field, 'get_target') else PLAIN_VALUES
-    return (field is not None and operator in PLAIN_OPERATORS
-        and not isinstance(field, fields.Function)
-        and not getattr(field, 'translate', False)
-        # A model's own conversion of the field (Field.domain_method)
-        and not hasattr(Model, f'domain_{name}')
-        and all(v is None or isinstance(v, types) for v in values))
-
-
-def _frozen(domain):
-    if isinstance(domain, (list, tuple)):
-        return tuple(map(_frozen, domain))
-    return domain
-
-
 def _converted_rule(Model, conjuncts, arms):
     """(tables, conjuncts' expression or None, the arms' expressions),
-    converted once per model and rule where the rule is plain (_plain):
+    converted once per model and rule where the rule is plain (plain_sql):
     a salesperson's deal rule is a fifth of a count's Python, and sao asks
     four counts per page (the list and its tabs)"""
     def convert():
@@ -225,9 +156,9 @@ def _converted_rule(Model, conjuncts, arms):
                 [arm], active_test=False, tables=tables)
             arm_expressions.append(arm_expression)
         return tables, conjunct, arm_expressions
-    if not CONVERT_ONCE or not _plain(Model, [conjuncts, arms]):
+    if not CONVERT_ONCE or not plain(Model, [conjuncts, arms]):
         return convert()
-    key = (Model, _frozen(conjuncts), _frozen(arms))
+    key = (Model, frozen(conjuncts), frozen(arms))
     converted = _converted.get(key)
     if converted is None:
         converted = convert()
@@ -266,10 +197,10 @@ def count_by_arms(Model, domain, offset, limit):
     super(ModelSQL, Model).search(
         domain, offset=offset, limit=limit, order=[], count=True)
     key = None
-    if CONVERT_ONCE and _plain(Model, [searched, conjuncts, arms]):
+    if CONVERT_ONCE and plain(Model, [searched, conjuncts, arms]):
         # A plain domain and rule (a list's tab, a salesperson's rule): the
         # statement is theirs alone, made once (_converted_rule)
-        key = (Model, _frozen(searched), _frozen(conjuncts), _frozen(arms),
+        key = (Model, frozen(searched), frozen(conjuncts), frozen(arms),
             transaction.active_records, offset, limit)
     statement = _statements.get(key) if key else None
     if statement is None:

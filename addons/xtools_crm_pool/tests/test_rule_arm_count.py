@@ -13,7 +13,7 @@ from trytond.pool import Pool
 from trytond.tests.test_tryton import activate_module, with_transaction
 from trytond.transaction import Transaction
 
-from xtools_crm_base import rule_arm_count
+from xtools_crm_base import plain_sql, rule_arm_count
 from xtools_crm_base.rules import OWNED_ONLY, UNOWNED_ONLY
 from xtools_crm_base.tests.tools import executed
 
@@ -181,7 +181,7 @@ class RuleArmCountTestCase(unittest.TestCase):
                     with patch.object(Model, 'search_domain', spy):
                         Model.search_count(domain, 0, 1000)
                     self.assertEqual(len(converted),
-                        0 if rule_arm_count._plain(Model, domain) else 1,
+                        0 if plain_sql.plain(Model, domain) else 1,
                         (model, domain))
         # The deals' and opportunities' domains, and the customers' but the
         # pool's (no owner arm there)
@@ -211,7 +211,7 @@ class RuleArmCountTestCase(unittest.TestCase):
         @with_transaction()
         def check():
             Sale = Pool().get('sale.sale')
-            plain = rule_arm_count._plain
+            plain = plain_sql.plain
             self.assertTrue(plain(Sale, [
                         ('crm_party_owner', 'in', [1, 2]),
                         ['OR', ('party', '=', None),
