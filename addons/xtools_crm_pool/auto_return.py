@@ -112,8 +112,8 @@ class Party(metaclass=PoolMeta):
         # The return condition's columns in the owner index: a department's
         # returning customers counted from the index alone (its owners'
         # entries), not from a bitmap of every customer of the department
-        # visited in the table (bench/README.md, "即将回归 All from the
-        # owner index")
+        # visited in the table (bench/README.md, "Counts made once;
+        # 即将回归 All from the owner index")
         cls._crm_owner_index_columns |= {
             'crm_library', 'crm_last_contact_date', 'crm_library_date',
             'crm_protection_end', 'crm_maturity'}
