@@ -139,12 +139,20 @@ def _has_or(domain):
     return any(_has_or(d) for d in domain)
 
 
-def _converted_rule(Model, conjuncts, arms):
+def _keep(cache, key, value):
+    "cache[key] = value, the cache emptied first past 1,000 entries"
+    if len(cache) > 1000:
+        cache.clear()
+    cache[key] = value
+
+
+def _converted_rule(Model, conjuncts, arms, key):
     """(tables, conjuncts' expression or None, the arms' expressions),
-    converted once per model and rule where the rule is plain (plain_sql):
-    a salesperson's deal rule is a fifth of a count's Python, and sao asks
-    four counts per page (the list and its tabs)"""
-    def convert():
+    converted once per model and rule where the rule is plain (key, see
+    count_by_arms): a salesperson's deal rule is a fifth of a count's
+    Python, and sao asks four counts per page (the list and its tabs)"""
+    converted = _converted.get(key) if key else None
+    if converted is None:
         tables = {None: (Model.__table__(), None)}
         conjunct = None
         if conjuncts:
@@ -155,19 +163,11 @@ def _converted_rule(Model, conjuncts, arms):
             tables, arm_expression = Model.search_domain(
                 [arm], active_test=False, tables=tables)
             arm_expressions.append(arm_expression)
-        return tables, conjunct, arm_expressions
-    if not CONVERT_ONCE or not plain(Model, [conjuncts, arms]):
-        return convert()
-    key = (Model, frozen(conjuncts), frozen(arms))
-    converted = _converted.get(key)
-    if converted is None:
-        converted = convert()
-        if list(converted[0]) != [None]:
-            # A join (no plain test makes one): not shared
+        converted = tables, conjunct, arm_expressions
+        # Shared only without a join (no plain test makes one)
+        if not key or list(tables) != [None]:
             return converted
-        if len(_converted) > 1000:
-            _converted.clear()
-        _converted[key] = converted
+        _keep(_converted, key, converted)
     tables, conjunct, arm_expressions = converted
     # The statements that share the expressions share their main table;
     # each adds its own joins to a dict of its own
@@ -196,28 +196,29 @@ def count_by_arms(Model, domain, offset, limit):
     # The access checks of ModelStorage.search (models, fields, domain)
     super(ModelSQL, Model).search(
         domain, offset=offset, limit=limit, order=[], count=True)
-    key = None
-    if CONVERT_ONCE and plain(Model, [searched, conjuncts, arms]):
-        # A plain domain and rule (a list's tab, a salesperson's rule): the
-        # statement is theirs alone, made once (_converted_rule)
-        key = (Model, frozen(searched), frozen(conjuncts), frozen(arms),
-            transaction.active_records, offset, limit)
+    # A plain rule (a salesperson's) is converted once, and with a plain
+    # domain (a list's tab) the statement is theirs alone, made once
+    rule_key = key = None
+    if CONVERT_ONCE and plain(Model, [conjuncts, arms]):
+        rule_key = (Model, frozen(conjuncts), frozen(arms))
+        if plain(Model, searched):
+            key = (*rule_key, frozen(searched), transaction.active_records,
+                offset, limit)
     statement = _statements.get(key) if key else None
     if statement is None:
-        statement = _counted(Model, searched, conjuncts, arms, offset, limit)
+        statement = _counted(
+            Model, searched, conjuncts, arms, rule_key, offset, limit)
         if key:
-            if len(_statements) > 1000:
-                _statements.clear()
-            _statements[key] = statement
+            _keep(_statements, key, statement)
     cursor = transaction.connection.cursor()
     cursor.execute(*statement)
     return cursor.fetchone()[0]
 
 
-def _counted(Model, domain, conjuncts, arms, offset, limit):
+def _counted(Model, domain, conjuncts, arms, rule_key, offset, limit):
     "(SQL, parameters) of the count by arms"
     tables, conjunct, arm_expressions = _converted_rule(
-        Model, conjuncts, arms)
+        Model, conjuncts, arms, rule_key)
     tables, expression = Model.search_domain(domain, tables=tables)
     if conjunct is not None:
         expression &= conjunct
