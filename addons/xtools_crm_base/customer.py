@@ -123,6 +123,10 @@ class Party(ColumnRecName, ContactMechanismColumns, SelectionLabels,
         # The other columns the owner index holds: what the counts of
         # lists read by owner test (the pool's return condition, 即将回归公海)
         cls._crm_owner_index_columns = set()
+        # The columns the owner index is keyed on after the owner, in a
+        # list's order: a page of one owner's records read in that order
+        # (rule_arm_search.py; the pool's 即将回归公海)
+        cls._crm_owner_index_order = []
         cls._sql_indexes.update({
                 # The rules admit non-customers: keep that arm indexable.
                 Index(t, (t.crm_customer_type,
@@ -141,9 +145,11 @@ class Party(ColumnRecName, ContactMechanismColumns, SelectionLabels,
         # customers are read from the index alone, not visited one by one
         # in the table (bench/README.md, "The owner arm's index")
         t = cls.__table__()
+        keys = cls._crm_owner_index_order
         held = sorted((cls._crm_rule_columns | cls._crm_owner_index_columns
-                | {'active', 'id'}) - {'crm_owner'})
+                | {'active', 'id'}) - {'crm_owner', *keys})
         cls._sql_indexes.add(Index(t, (t.crm_owner, Index.Equality()),
+                *((Column(t, c), Index.Range(order='ASC')) for c in keys),
                 include=[Column(t, c) for c in held]))
 
     @classmethod

@@ -37,7 +37,8 @@ the menus hidden by the tracking style.
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
-from . import customer_name_read, rule_arm_count, same_rule_columns
+from . import (
+    customer_name_read, rule_arm_count, rule_arm_search, same_rule_columns)
 from .customer_copy import on_copies
 from .visibility import CUSTOMER_MODEL, user_visibility
 
@@ -45,6 +46,8 @@ from .visibility import CUSTOMER_MODEL, user_visibility
 # arms one after the other (rule_arm_count.py), installed when the rules
 # register: the package's __init__ runs before the ORM exists
 rule_arm_count.install()
+# ... and the pages of the lists that ask for it too (rule_arm_search.py)
+rule_arm_search.install()
 # The customer's name of a page of records read as their customer is,
 # without the customer's rule a second time (customer_name_read.py)
 customer_name_read.install()

@@ -32,6 +32,8 @@ from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from xtools_crm_base.rules import OWNED_ONLY
+
 from .customer_updates import forget_customers
 from .return_rules import (
     BY_CODE, LIMITS, NO_CONTACT, PROTECTION, RETURN_RULES)
@@ -117,6 +119,16 @@ class Party(metaclass=PoolMeta):
         cls._crm_owner_index_columns |= {
             'crm_library', 'crm_last_contact_date', 'crm_library_date',
             'crm_protection_end', 'crm_maturity'}
+        # ... keyed in the list's order: a salesperson's page of returning
+        # customers read from his entries in that order, not all of them
+        # sorted (xtools_crm_base/rule_arm_search.py)
+        cls._crm_owner_index_order = ['crm_library_date', 'id']
+
+    @classmethod
+    def _crm_rule_arm_search(cls, order):
+        "即将回归公海's pages, in the order of the owner index, arm by arm"
+        return bool(Transaction().context.get(OWNED_ONLY)
+            and order and order[0][0] == cls._crm_owner_index_order[0])
 
     # -- hooks for the deals (sales.py) ---------------------------------------
 

@@ -1,0 +1,148 @@
+"""A ruled user's page of a list, its rows taken arm by arm.
+
+A salesperson's 即将回归公海 (ordered by library date) is, by his read
+rule, his own returning customers or the ones shared with him. Tryton
+searches
+
+    SELECT … FROM party WHERE domain AND (owner IN (me) OR id IN shares)
+    ORDER BY crm_library_date, id LIMIT 61
+
+and PostgreSQL 15 cannot read an OR in the order of an index: it gathers
+every row of every arm (at 1,000,000 customers his 4,200 customers, 1,400
+of them returning), then sorts them for a page of 61. Here the page's
+candidates are taken first, arm by arm,
+
+    SELECT id FROM (SELECT id FROM party WHERE domain AND global AND arm1
+        ORDER BY … LIMIT offset + limit) AS a
+    UNION ALL SELECT id FROM (… arm2 …) AS b …
+
+each branch read in the order of its own arm's index (the owner index is
+keyed (crm_owner, crm_library_date, id) in the pool: a salesperson's
+entries in date order, stopped after offset + limit returning ones; a
+test `in` one id is made an equality, which the database may read in
+order), and Tryton's search then runs as before with `id IN (those)`
+added. Its page
+is the same: a record of the page ranks no lower among the records of an
+arm that admits it than among all the user reads, so it is among that
+arm's first offset + limit; the order, the checks, the rule and the
+cache stay Tryton's.
+
+Only where the model asks (_crm_rule_arm_search(order): the pool's
+即将回归公海 in its order), on PostgreSQL (rule_arm_count.BACKENDS), for
+a page (a limit), with a rule of two arms or more, a domain without an OR
+of its own, an order of the table's own columns (no join), not a search
+in the past (_datetime). bench/README.md, "即将回归 All by arms".
+
+``install()`` wraps the search rule_arm_count.install() put in
+ModelSQL.search.
+"""
+from sql import Union
+from sql.operators import And
+
+from trytond import backend
+from trytond.model import ModelSQL
+from trytond.model.modelsql import apply_sorting, convert_from
+from trytond.model.modelstorage import is_leaf
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+from . import rule_arm_count
+from .plain_sql import FormattedOnce, frozen, plain
+from .rule_arm_count import (
+    _converted_rule, _has_or, _searched_domain, rule_arms)
+
+# False: Tryton's search everywhere (bench/bench_lists_ab.py --b-off)
+ENABLED = True
+
+
+def _one_value_equal(domain):
+    """domain with its tests `in` a list of one value made `=` that value:
+    Tryton's `in` is `= ANY(array)` on PostgreSQL, which the database may
+    not read in the order of an index (it does not know the array holds
+    one value): a salesperson's owner arm, `crm_owner IN (me)`"""
+    if is_leaf(domain):
+        if (len(domain) == 3 and domain[1] == 'in'
+                and isinstance(domain[2], (list, tuple))
+                and len(domain[2]) == 1 and type(domain[2][0]) is int):
+            # An id (a link's `=` a text would search the target's names)
+            return (domain[0], '=', domain[2][0])
+        return domain
+    if isinstance(domain, str):
+        return domain
+    return [_one_value_equal(d) for d in domain]
+
+
+def page_by_arms(Model, domain, offset, limit, order):
+    """The SQL of the ids among which search(domain, offset, limit, order)
+    finds its page, or None where Tryton's search alone is the one to run"""
+    transaction = Transaction()
+    if (not transaction.user or not transaction.check_access
+            or (Model._history and transaction.context.get('_datetime'))):
+        return None
+    Rule = Pool().get('ir.rule')
+    split = rule_arms(Rule.domain_get(Model.__name__, mode='read'))
+    if not split:
+        return None
+    conjuncts, arms = split
+    arms = [_one_value_equal(arm) for arm in arms]
+    searched = _searched_domain(Model, domain)
+    if _has_or(searched):
+        return None
+    # The order as Tryton's search completes it: a page is ordered by id last
+    if not order:
+        order = Model._order
+    if 'id' not in {oexpr for oexpr, _ in order}:
+        order = [*order, ('id', None)]
+    rule_key = None
+    if rule_arm_count.CONVERT_ONCE and plain(Model, [conjuncts, arms]):
+        rule_key = (Model, frozen(conjuncts), frozen(arms))
+    tables, conjunct, arm_expressions = _converted_rule(
+        Model, conjuncts, arms, rule_key)
+    tables, expression = Model.search_domain(searched, tables=tables)
+    if conjunct is not None:
+        expression &= conjunct
+    joined = len(tables)
+    order_by = []
+    for oexpr, otype in order:
+        field = Model._fields[oexpr.partition('.')[0]]
+        order_by.extend(apply_sorting(otype)(o)
+            for o in field.convert_order(oexpr, tables, Model))
+    if len(tables) != joined:
+        # Ordered by another table's column: no arm's index serves it
+        return None
+    main, _ = tables[None]
+    expression = FormattedOnce(expression)
+    from_ = convert_from(None, tables)
+    branches = []
+    for arm_expression in arm_expressions:
+        branch = from_.select(main.id.as_('id'),
+            where=And([expression, arm_expression]),
+            order_by=order_by, limit=offset + limit)
+        # A subquery each: a union's members may not have their own order
+        # and limit (SQLite)
+        branches.append(branch.select(branch.id))
+    return Union(*branches, all_=True)
+
+
+@classmethod
+def search(cls, domain, offset=0, limit=None, order=None, count=False,
+        query=False):
+    if (ENABLED and not count and not query and limit is not None
+            and backend.name in rule_arm_count.BACKENDS
+            and cls._crm_rule_arm_search(order)):
+        candidates = page_by_arms(cls, domain, offset or 0, limit, order)
+        if candidates is not None:
+            domain = [domain, ('id', 'in', candidates)]
+    return rule_arm_count.search.__func__(cls, domain, offset=offset,
+        limit=limit, order=order, count=count, query=query)
+
+
+def _no_arm_search(cls, order):
+    return False
+
+
+def install():
+    "Take a ruled page's rows arm by arm in the models that ask for it"
+    ModelSQL.search = search
+    ModelSQL._crm_rule_arm_search = classmethod(_no_arm_search)
+

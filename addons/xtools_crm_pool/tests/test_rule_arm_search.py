@@ -1,0 +1,148 @@
+"""A ruled user's page taken arm by arm (xtools_crm_base/rule_arm_search.py):
+for every user of the pool's organisation, customers, deals and
+opportunities, list domains, orders and pages, the page is the one
+Tryton's search returns; 即将回归公海 asks for it in its own order only."""
+import re
+import unittest
+from unittest.mock import patch
+
+from trytond import backend
+from trytond.pool import Pool
+from trytond.tests.test_tryton import activate_module
+
+from xtools_crm_base import rule_arm_count, rule_arm_search
+from xtools_crm_base.tests.tools import executed
+
+from .test_customer_copies import deal_and_opportunity
+from .test_rule_arm_count import DOMAINS, MODULES
+from .tools import as_user, customer, pool_test
+
+ORDERS = {
+    'party.party': [
+        None,
+        [('crm_library_date', 'ASC'), ('id', 'ASC')],
+        [('crm_library_date', 'DESC')],
+        [('name', 'ASC')],
+        [('crm_owner', 'DESC NULLS FIRST'), ('code', 'ASC')],
+        ],
+    'sale.sale': [None, [('state', 'ASC')], [('party', 'ASC')]],
+    'sale.opportunity': [None, [('state', 'DESC')]],
+    }
+PAGES = [(0, 1), (0, 3), (0, 61), (1, 1), (2, 4), (40, 10)]
+# 即将回归公海 as sao asks for its tab All (act_pool_returning)
+RETURNING = [('crm_customer_type', '!=', None),
+    ('crm_returning_soon', '=', True)]
+RETURNING_ORDER = [('crm_library_date', 'ASC'), ('id', 'ASC')]
+
+
+def taken_by_arms(statements):
+    "whether one of the statements took its page's rows arm by arm"
+    return any(re.search(r'IN \(SELECT .* UNION ALL ', sql, re.S)
+        for sql, _ in statements)
+
+
+class RuleArmSearchTestCase(unittest.TestCase):
+    "Pages of ruled users, their rows taken arm by arm"
+
+    @classmethod
+    def setUpClass(cls):
+        activate_module(MODULES)
+
+    # Customers taken today are returning soon (即将回归公海)
+    @pool_test(pool_temporary_days=3, pool_private_days=3)
+    def test_pages_are_what_tryton_finds(self, users):
+        "Every user, model, domain, order and page: Tryton's page"
+        pool = Pool()
+        Party = pool.get('party.party')
+        Share = pool.get('crm.customer.share')
+        owners = ['staff_a1', 'staff_a2', 'staff_b', 'manager_a', 'boss']
+        parties = []
+        for i in range(3):
+            for login in owners:
+                parties.append(customer(f"{login} {i}", users[login], 'B'))
+        for login in ['staff_a1', 'staff_b']:
+            public = customer(f"Public {login}", users[login], 'E')
+            with as_user(users[login]):
+                Party.crm_pool_release([Party(public.id)], "No time")
+            parties.append(public)
+        Party.create([{'name': "Supplier 1"}])
+        Share.create([{'customer': parties[2].id,
+                    'user': users['staff_a1'].id, 'mode': 'read'}])
+        with as_user(users['staff_b']):
+            Party.crm_recycle([Party(parties[7].id)])
+        for party in parties[::2]:
+            deal_and_opportunity(party)
+
+        taken = []
+        page_by_arms = rule_arm_search.page_by_arms
+
+        def spy(*args):
+            candidates = page_by_arms(*args)
+            taken.append(candidates is not None)
+            return candidates
+        found = 0
+        for model, domains in DOMAINS.items():
+            Model = pool.get(model)
+            for login, user in users.items():
+                # Asked for every model and order and on both backends,
+                # the page holds for any that asks
+                with as_user(user), \
+                        patch.object(Model, '_crm_rule_arm_search',
+                            classmethod(lambda cls, order: True)), \
+                        patch.object(rule_arm_search, 'page_by_arms', spy), \
+                        patch.object(rule_arm_count, 'BACKENDS',
+                            {backend.name}):
+                    for domain in domains:
+                        for order in ORDERS[model]:
+                            for offset, limit in PAGES:
+                                page = Model.search(
+                                    domain, offset, limit, order)
+                                with patch.object(
+                                        rule_arm_search, 'ENABLED', False):
+                                    tryton = Model.search(
+                                        domain, offset, limit, order)
+                                self.assertEqual(page, tryton,
+                                    (model, login, domain, order, offset,
+                                        limit))
+                                found += len(page)
+        # The arms were taken (the salespeople's rules have several), not
+        # only Tryton's search, and there were records to find
+        self.assertGreater(sum(taken), 500)
+        self.assertGreater(found, 1000)
+
+    @pool_test(pool_temporary_days=3, pool_private_days=3)
+    def test_returning_soon_by_arms(self, users):
+        """A salesperson's 即将回归公海 (his and his shares): on PostgreSQL
+        the page is taken arm by arm in the list's order, its owner arm an
+        equality; the same page sorted by name is Tryton's search"""
+        pool = Pool()
+        Party = pool.get('party.party')
+        Share = pool.get('crm.customer.share')
+        staff = users['staff_a1']
+        mine = [customer(f"Mine {i}", staff, 'B') for i in range(4)]
+        other = customer("Other", users['staff_b'], 'B')
+        customer("Not shared", users['staff_b'], 'B')
+        Share.create([{'customer': other.id, 'user': staff.id,
+                    'mode': 'read'}])
+        deal_and_opportunity(mine[0])
+        with as_user(staff):
+            for domain in [RETURNING, RETURNING + [
+                        ('crm_owner', '=', staff.id)]]:
+                with executed() as ran:
+                    page = Party.search(domain, 0, 61, RETURNING_ORDER)
+                with patch.object(rule_arm_search, 'ENABLED', False):
+                    self.assertEqual(page,
+                        Party.search(domain, 0, 61, RETURNING_ORDER))
+                expected = set(mine[1:])
+                if len(domain) == len(RETURNING):
+                    expected.add(other)
+                self.assertEqual(set(page), expected)
+                by_arms = taken_by_arms(ran)
+                self.assertEqual(by_arms, backend.name == 'postgresql')
+                if by_arms:
+                    sql = next(s for s, _ in ran if 'UNION ALL' in s)
+                    self.assertRegex(sql,
+                        r'"crm_owner" = %s\)', "the owner arm, an equality")
+                with executed() as ran:
+                    Party.search(domain, 0, 61, [('name', 'ASC')])
+                self.assertFalse(taken_by_arms(ran))
