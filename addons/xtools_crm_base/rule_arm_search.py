@@ -21,11 +21,10 @@ keyed (crm_owner, crm_library_date, id) in the pool: a salesperson's
 entries in date order, stopped after offset + limit returning ones; a
 test `in` one id is made an equality, which the database may read in
 order), and Tryton's search then runs as before with `id IN (those)`
-added. Its page
-is the same: a record of the page ranks no lower among the records of an
-arm that admits it than among all the user reads, so it is among that
-arm's first offset + limit; the order, the checks, the rule and the
-cache stay Tryton's.
+added. Its page is the same: a record of the page ranks no lower among
+the records of an arm that admits it than among all the user reads, so
+it is among that arm's first offset + limit; the order, the checks, the
+rule and the cache stay Tryton's.
 
 Only where the model asks (_crm_rule_arm_search(order): the pool's
 即将回归公海 in its order), on PostgreSQL (rule_arm_count.BACKENDS), for
