@@ -139,6 +139,28 @@ def _has_or(domain):
     return any(_has_or(d) for d in domain)
 
 
+def split_search(Model, domain):
+    """(the read rule's other conjuncts, its arms, the searched domain) of
+    the user's search of Model, or None where it is not to be split: no
+    user or no access check (no rule), a search in the past (_datetime),
+    a rule without arms, a domain with an OR of its own"""
+    transaction = Transaction()
+    if (not transaction.user or not transaction.check_access
+            or (Model._history and transaction.context.get('_datetime'))):
+        return None
+    Rule = Pool().get('ir.rule')
+    split = rule_arms(Rule.domain_get(Model.__name__, mode='read'))
+    if not split:
+        return None
+    searched = _searched_domain(Model, domain)
+    if _has_or(searched):
+        # Left to the database, which may pair the domain's arms with the
+        # rule's in its indexes (and an OR of related fields Tryton runs as
+        # a UNION of its own)
+        return None
+    return (*split, searched)
+
+
 def _keep(cache, key, value):
     "cache[key] = value, the cache emptied first past 1,000 entries"
     if len(cache) > 1000:
@@ -178,21 +200,12 @@ def count_by_arms(Model, domain, offset, limit):
     """The number search(domain, offset, limit, count=True) returns, or
     None where Tryton's own count is the one to run"""
     transaction = Transaction()
-    if (not transaction.user or not transaction.check_access
-            or (Model._history and transaction.context.get('_datetime'))
-            or (not offset and limit >= Model.estimated_count())):
+    if not offset and limit >= Model.estimated_count():
         return None
-    Rule = Pool().get('ir.rule')
-    split = rule_arms(Rule.domain_get(Model.__name__, mode='read'))
+    split = split_search(Model, domain)
     if not split:
         return None
-    conjuncts, arms = split
-    searched = _searched_domain(Model, domain)
-    if _has_or(searched):
-        # Left to the database, which may pair the domain's arms with the
-        # rule's in its indexes (and an OR of related fields Tryton runs as
-        # a UNION of its own)
-        return None
+    conjuncts, arms, searched = split
     # The access checks of ModelStorage.search (models, fields, domain)
     super(ModelSQL, Model).search(
         domain, offset=offset, limit=limit, order=[], count=True)

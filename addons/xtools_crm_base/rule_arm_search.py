@@ -42,13 +42,10 @@ from trytond import backend
 from trytond.model import ModelSQL
 from trytond.model.modelsql import apply_sorting, convert_from
 from trytond.model.modelstorage import is_leaf
-from trytond.pool import Pool
-from trytond.transaction import Transaction
 
 from . import rule_arm_count
 from .plain_sql import FormattedOnce, frozen, plain
-from .rule_arm_count import (
-    _converted_rule, _has_or, _searched_domain, rule_arms)
+from .rule_arm_count import _converted_rule, split_search
 
 # False: Tryton's search everywhere (bench/bench_lists_ab.py --b-off)
 ENABLED = True
@@ -74,19 +71,11 @@ def _one_value_equal(domain):
 def page_by_arms(Model, domain, offset, limit, order):
     """The SQL of the ids among which search(domain, offset, limit, order)
     finds its page, or None where Tryton's search alone is the one to run"""
-    transaction = Transaction()
-    if (not transaction.user or not transaction.check_access
-            or (Model._history and transaction.context.get('_datetime'))):
-        return None
-    Rule = Pool().get('ir.rule')
-    split = rule_arms(Rule.domain_get(Model.__name__, mode='read'))
+    split = split_search(Model, domain)
     if not split:
         return None
-    conjuncts, arms = split
+    conjuncts, arms, searched = split
     arms = [_one_value_equal(arm) for arm in arms]
-    searched = _searched_domain(Model, domain)
-    if _has_or(searched):
-        return None
     # The order as Tryton's search completes it: a page is ordered by id last
     if not order:
         order = Model._order

@@ -48,6 +48,35 @@ DOMAINS = {
 PAGES = [(0, 1), (0, 2), (0, 5), (0, 1000), (1, 1), (3, 4), (40, 10)]
 
 
+def customers_of_every_kind(users, rounds):
+    """rounds customers of each salesperson, manager and boss, public ones,
+    a shared, a binned one and a party that is not a customer, half of them
+    with a deal and an opportunity"""
+    pool = Pool()
+    Party = pool.get('party.party')
+    Share = pool.get('crm.customer.share')
+    owners = ['staff_a1', 'staff_a2', 'staff_b', 'manager_a', 'boss']
+    parties = []
+    for i in range(rounds):
+        for login in owners:
+            parties.append(customer(f"{login} {i}", users[login], 'B'))
+    # Public customers: released into the pool, no owner
+    for login in ['staff_a1', 'staff_b']:
+        public = customer(f"Public {login}", users[login], 'E')
+        with as_user(users[login]):
+            Party.crm_pool_release([Party(public.id)], "No time")
+        parties.append(public)
+    # A party that is not a customer, a shared and a binned customer
+    Party.create([{'name': "Supplier 1"}])
+    Share.create([{'customer': parties[2].id,
+                'user': users['staff_a1'].id, 'mode': 'read'}])
+    with as_user(users['staff_b']):
+        Party.crm_recycle([Party(parties[7].id)])
+    # Not all: an open opportunity keeps its customer from returning
+    for party in parties[::2]:
+        deal_and_opportunity(party)
+
+
 class RuleArmCountTestCase(unittest.TestCase):
     "Capped counts of ruled users, arm by arm"
 
@@ -60,28 +89,7 @@ class RuleArmCountTestCase(unittest.TestCase):
     def test_counts_are_what_the_user_finds(self, users):
         "Every user, model, domain and page: the count is the search's size"
         pool = Pool()
-        Party = pool.get('party.party')
-        Share = pool.get('crm.customer.share')
-        owners = ['staff_a1', 'staff_a2', 'staff_b', 'manager_a', 'boss']
-        parties = []
-        for i in range(2):
-            for login in owners:
-                parties.append(customer(f"{login} {i}", users[login], 'B'))
-        # Public customers: released into the pool, no owner
-        for login in ['staff_a1', 'staff_b']:
-            public = customer(f"Public {login}", users[login], 'E')
-            with as_user(users[login]):
-                Party.crm_pool_release([Party(public.id)], "No time")
-            parties.append(public)
-        # A party that is not a customer, a shared and a binned customer
-        other, = Party.create([{'name': "Supplier 1"}])
-        Share.create([{'customer': parties[2].id,
-                    'user': users['staff_a1'].id, 'mode': 'read'}])
-        with as_user(users['staff_b']):
-            Party.crm_recycle([Party(parties[7].id)])
-        # Not all: an open opportunity keeps its customer from returning
-        for party in parties[::2]:
-            deal_and_opportunity(party)
+        customers_of_every_kind(users, 2)
 
         ran = []
         count_by_arms = rule_arm_count.count_by_arms

@@ -14,7 +14,7 @@ from xtools_crm_base import rule_arm_count, rule_arm_search
 from xtools_crm_base.tests.tools import executed
 
 from .test_customer_copies import deal_and_opportunity
-from .test_rule_arm_count import DOMAINS, MODULES
+from .test_rule_arm_count import DOMAINS, MODULES, customers_of_every_kind
 from .tools import as_user, customer, pool_test
 
 ORDERS = {
@@ -53,25 +53,7 @@ class RuleArmSearchTestCase(unittest.TestCase):
     def test_pages_are_what_tryton_finds(self, users):
         "Every user, model, domain, order and page: Tryton's page"
         pool = Pool()
-        Party = pool.get('party.party')
-        Share = pool.get('crm.customer.share')
-        owners = ['staff_a1', 'staff_a2', 'staff_b', 'manager_a', 'boss']
-        parties = []
-        for i in range(3):
-            for login in owners:
-                parties.append(customer(f"{login} {i}", users[login], 'B'))
-        for login in ['staff_a1', 'staff_b']:
-            public = customer(f"Public {login}", users[login], 'E')
-            with as_user(users[login]):
-                Party.crm_pool_release([Party(public.id)], "No time")
-            parties.append(public)
-        Party.create([{'name': "Supplier 1"}])
-        Share.create([{'customer': parties[2].id,
-                    'user': users['staff_a1'].id, 'mode': 'read'}])
-        with as_user(users['staff_b']):
-            Party.crm_recycle([Party(parties[7].id)])
-        for party in parties[::2]:
-            deal_and_opportunity(party)
+        customers_of_every_kind(users, 3)
 
         taken = []
         page_by_arms = rule_arm_search.page_by_arms
