@@ -674,8 +674,11 @@ def explain(dbname, users, plan, lists, roles=None):
             with request(dbname, users[role]):
                 Model = Pool_().get(p['model'])
                 with Transaction().set_context(p['context']):
-                    sql, params = tuple(Model.search(
-                            p['domain'], 0, LIMIT, p['order'], query=True))
+                    # The statement the search runs (not its query=True:
+                    # a page by arms, rule_arm_search.py, is not a query)
+                    with SQLTrace() as trace:
+                        Model.search(p['domain'], 0, LIMIT, p['order'])
+                    sql, params, _ = trace.statements[-1]
                     out.append(f"\n### {name}, {role}\n")
                     out.extend('    ' + line
                         for line in explain_sql(sql, params))

@@ -158,7 +158,25 @@ def split_search(Model, domain):
         # rule's in its indexes (and an OR of related fields Tryton runs as
         # a UNION of its own)
         return None
-    return (*split, searched)
+    conjuncts, arms = split
+    # An arm the domain implies admits every record the domain finds (a
+    # salesperson's Mine: his owner arm): the only one to run
+    implied = [arm for arm in arms if _implies(searched, arm)]
+    return conjuncts, implied[:1] or arms, searched
+
+
+def _implies(domain, arm):
+    """whether every record of domain is in arm: domain requires
+    (name, '=', v) and arm is (name, '=', v) or (name, 'in', […v…])"""
+    if not is_leaf(arm) or len(arm) != 3 or arm[1] not in {'=', 'in'}:
+        return False
+    name, operator, value = arm
+    values = value if operator == 'in' else [value]
+    if not isinstance(values, (list, tuple)):
+        return False
+    return any(is_leaf(c) and len(c) == 3 and c[0] == name and c[1] == '='
+        and type(c[2]) is int and c[2] in values
+        for c in _operands(domain, 'AND'))
 
 
 def _keep(cache, key, value):

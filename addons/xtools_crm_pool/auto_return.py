@@ -127,8 +127,9 @@ class Party(metaclass=PoolMeta):
     @classmethod
     def _crm_rule_arm_search(cls, order):
         "即将回归公海's pages, in the order of the owner index, arm by arm"
-        return bool(Transaction().context.get(OWNED_ONLY)
-            and order and order[0][0] == cls._crm_owner_index_order[0])
+        if (Transaction().context.get(OWNED_ONLY)
+                and order and order[0][0] == cls._crm_owner_index_order[0]):
+            return 'crm_owner'
 
     # -- hooks for the deals (sales.py) ---------------------------------------
 

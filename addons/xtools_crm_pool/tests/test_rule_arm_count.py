@@ -48,6 +48,15 @@ DOMAINS = {
 PAGES = [(0, 1), (0, 2), (0, 5), (0, 1000), (1, 1), (3, 4), (40, 10)]
 
 
+def mine(model, user):
+    """The user's own customers (a Mine tab), returning or not: the
+    domain implies the rule's owner arm, the only one split"""
+    if model != 'party.party':
+        return []
+    owned = [('crm_owner', '=', user.id)]
+    return [owned, owned + [('crm_returning_soon', '=', True)]]
+
+
 def customers_of_every_kind(users, rounds):
     """rounds customers of each salesperson, manager and boss, public ones,
     a shared, a binned one and a party that is not a customer, half of them
@@ -114,7 +123,7 @@ class RuleArmCountTestCase(unittest.TestCase):
                         patch.object(rule_arm_count, 'count_by_arms', spy), \
                         patch.object(rule_arm_count, 'BACKENDS',
                             {backend.name}):
-                    for domain in domains:
+                    for domain in domains + mine(model, user):
                         found = len(Model.search(domain))
                         counted += found
                         if 'crm_returning_soon' in str(domain):
