@@ -140,10 +140,11 @@ def _has_or(domain):
 
 
 def split_search(Model, domain):
-    """(the read rule's other conjuncts, its arms, the searched domain) of
-    the user's search of Model, or None where it is not to be split: no
-    user or no access check (no rule), a search in the past (_datetime),
-    a rule without arms, a domain with an OR of its own"""
+    """(the read rule's other conjuncts, its arms — the one the domain
+    implies alone, if any —, the searched domain) of the user's search of
+    Model, or None where it is not to be split: no user or no access check
+    (no rule), a search in the past (_datetime), a rule without arms, a
+    domain with an OR of its own"""
     transaction = Transaction()
     if (not transaction.user or not transaction.check_access
             or (Model._history and transaction.context.get('_datetime'))):
