@@ -19,6 +19,10 @@ is obeyed by the other at the next request:
   log entry, and the cron is recorded as run once;
 - queued customer imports taken by two `trytond-worker` processes: each
   file imported once, no customer twice;
+- 即将回归公海's pages as a salesperson and as his manager, through both
+  servers: their own (and shared) returning customers, in the list's
+  order, page after page (a salesperson's taken arm by arm from the
+  owner index on PostgreSQL);
 - server `two` runs with `[xtools] refuse_demo_passwords = True`
   (scripts/serve_pg.sh): the demo's password is refused there, and said
   so, while server `one` (no such setting) accepts it.
@@ -462,3 +466,63 @@ def test_demo_password_refused_where_configured(servers, world):
         'give "demo_like" a new password first.'), refused.value.error
     admin.call('res.user', 'write', [user], {'password': PASSWORD})
     assert Client(two, 'demo_like', PASSWORD).user_id == user
+
+
+RETURNING = [('crm_customer_type', '!=', None),
+    ('crm_returning_soon', '=', True)]
+RETURNING_ORDER = [('crm_library_date', 'ASC'), ('id', 'ASC')]
+
+
+def test_returning_soon_pages_as_each_user(servers, world, pool_users):
+    """即将回归公海 over JSON-RPC on PostgreSQL, page by page as sao asks
+    (the list's order, tabs All and Mine): a salesperson's pages (taken
+    arm by arm from the owner index, xtools_crm_base/rule_arm_search.py)
+    are his returning customers and the one shared with him, in order,
+    nobody else's; his manager's are the department's; the counts agree"""
+    one, two = servers
+    admin = world['admin_one']
+    users = world['users']
+    ids = admin.call('party.party', 'create', [{
+                'name': f'Returning {i}', 'crm_customer_type': 'enterprise',
+                'crm_owner': admin.user_id} for i in range(7)])
+    for i, customer in enumerate(ids):
+        pool_users[i % 2].call('party.party', 'crm_pool_claim', [customer])
+    # Protection ends tomorrow (within the 3 days' warning): returning
+    # soon; taken on three different days, so that the order shows
+    sql(one, "UPDATE party_party SET "
+        "crm_protection_end = CURRENT_DATE + 1, "
+        "crm_library_date = CURRENT_DATE - 9 - id %% 3 WHERE id = ANY(%s)",
+        [ids])
+    staff_a2, staff_b2 = users['staff_a2'], users['staff_b2']
+    theirs = [i for n, i in enumerate(ids) if n % 2]
+    shared = theirs[0]
+    pool_users[1].call('crm.customer.share', 'create', [{
+                'customer': shared, 'user': staff_a2, 'mode': 'read'}])
+
+    def oracle(owners, also=()):
+        "the returning customers of owners (and also), as admin orders them"
+        return admin.call('party.party', 'search', RETURNING + [
+                ['OR', ('crm_owner', 'in', owners),
+                    ('id', 'in', list(also))]], 0, None, RETURNING_ORDER)
+
+    def pages(client, domain):
+        found = []
+        for offset in range(0, 40, 2):
+            found += client.call('party.party', 'search', domain, offset, 2,
+                RETURNING_ORDER)
+        assert found == client.call(
+            'party.party', 'search', domain, 0, 61, RETURNING_ORDER)
+        assert len(found) == client.call(
+            'party.party', 'search_count', domain, 0, 6000)
+        return found
+
+    salesperson = login(two, 'staff_a2')
+    mine = oracle([staff_a2])
+    assert len(mine) >= 4 and shared not in mine
+    assert pages(salesperson, RETURNING) == oracle([staff_a2], [shared])
+    assert pages(salesperson, RETURNING + [
+            ('crm_owner', '=', staff_a2)]) == mine
+    manager = login(one, 'manager_a')
+    department = [users['manager_a'], users['staff_a'], staff_a2]
+    assert pages(manager, RETURNING) == oracle(department)
+    assert not set(pages(manager, RETURNING)) & set(theirs)
