@@ -166,18 +166,30 @@ def split_search(Model, domain):
     return conjuncts, implied[:1] or arms, searched
 
 
+def required_values(domain, name):
+    "the values v of the clauses (name, '=', v) domain requires"
+    return [c[2] for c in _operands(domain, 'AND')
+        if is_leaf(c) and len(c) == 3 and c[0] == name and c[1] == '=']
+
+
 def _implies(domain, arm):
     """whether every record of domain is in arm: domain requires
-    (name, '=', v) and arm is (name, '=', v) or (name, 'in', […v…])"""
+    (name, '=', id) and arm is (name, '=', id) or (name, 'in', […id…])"""
     if not is_leaf(arm) or len(arm) != 3 or arm[1] not in {'=', 'in'}:
         return False
     name, operator, value = arm
     values = value if operator == 'in' else [value]
     if not isinstance(values, (list, tuple)):
         return False
-    return any(is_leaf(c) and len(c) == 3 and c[0] == name and c[1] == '='
-        and type(c[2]) is int and c[2] in values
-        for c in _operands(domain, 'AND'))
+    return any(type(v) is int and v in values
+        for v in required_values(domain, name))
+
+
+def rule_key(Model, conjuncts, arms):
+    """The key of the rule's conversion (_converted_rule) where the rule is
+    plain and conversions are kept (CONVERT_ONCE), or None"""
+    if CONVERT_ONCE and plain(Model, [conjuncts, arms]):
+        return (Model, frozen(conjuncts), frozen(arms))
 
 
 def _keep(cache, key, value):
@@ -189,8 +201,8 @@ def _keep(cache, key, value):
 
 def _converted_rule(Model, conjuncts, arms, key):
     """(tables, conjuncts' expression or None, the arms' expressions),
-    converted once per model and rule where the rule is plain (key, see
-    count_by_arms): a salesperson's deal rule is a fifth of a count's
+    converted once per model and rule where the rule is plain (key:
+    rule_key): a salesperson's deal rule is a fifth of a count's
     Python, and sao asks four counts per page (the list and its tabs)"""
     converted = _converted.get(key) if key else None
     if converted is None:
@@ -230,16 +242,15 @@ def count_by_arms(Model, domain, offset, limit):
         domain, offset=offset, limit=limit, order=[], count=True)
     # A plain rule (a salesperson's) is converted once, and with a plain
     # domain (a list's tab) the statement is theirs alone, made once
-    rule_key = key = None
-    if CONVERT_ONCE and plain(Model, [conjuncts, arms]):
-        rule_key = (Model, frozen(conjuncts), frozen(arms))
-        if plain(Model, searched):
-            key = (*rule_key, frozen(searched), transaction.active_records,
-                offset, limit)
+    key = None
+    rule = rule_key(Model, conjuncts, arms)
+    if rule and plain(Model, searched):
+        key = (*rule, frozen(searched), transaction.active_records,
+            offset, limit)
     statement = _statements.get(key) if key else None
     if statement is None:
         statement = _counted(
-            Model, searched, conjuncts, arms, rule_key, offset, limit)
+            Model, searched, conjuncts, arms, rule, offset, limit)
         if key:
             _keep(_statements, key, statement)
     cursor = transaction.connection.cursor()
@@ -247,16 +258,25 @@ def count_by_arms(Model, domain, offset, limit):
     return cursor.fetchone()[0]
 
 
-def _counted(Model, domain, conjuncts, arms, rule_key, offset, limit):
-    "(SQL, parameters) of the count by arms"
+def branch_conditions(Model, domain, conjuncts, arms, key):
+    """(tables, the condition every branch tests: domain and the rule's
+    conjuncts, each arm's condition), formatted once per statement
+    (FORMAT_ONCE)"""
     tables, conjunct, arm_expressions = _converted_rule(
-        Model, conjuncts, arms, rule_key)
+        Model, conjuncts, arms, key)
     tables, expression = Model.search_domain(domain, tables=tables)
     if conjunct is not None:
         expression &= conjunct
     if FORMAT_ONCE:
         expression = FormattedOnce(expression)
         arm_expressions = list(map(FormattedOnce, arm_expressions))
+    return tables, expression, arm_expressions
+
+
+def _counted(Model, domain, conjuncts, arms, key, offset, limit):
+    "(SQL, parameters) of the count by arms"
+    tables, expression, arm_expressions = branch_conditions(
+        Model, domain, conjuncts, arms, key)
     from_ = convert_from(None, tables)
     branches = []
     for i, arm_expression in enumerate(arm_expressions):

@@ -47,8 +47,8 @@ from trytond.model.modelsql import apply_sorting, convert_from
 from trytond.model.modelstorage import is_leaf
 
 from . import rule_arm_count
-from .plain_sql import FormattedOnce, frozen, plain
-from .rule_arm_count import _converted_rule, _operands, split_search
+from .rule_arm_count import (
+    branch_conditions, required_values, rule_key, split_search)
 
 # False: Tryton's search everywhere (bench/bench_lists_ab.py --b-off)
 ENABLED = True
@@ -73,8 +73,7 @@ def _one_value_equal(domain):
 
 def _fixes(domain, name):
     "whether domain requires name = one value"
-    return any(is_leaf(c) and len(c) == 3 and c[0] == name and c[1] == '='
-        and c[2] is not None for c in _operands(domain, 'AND'))
+    return any(v is not None for v in required_values(domain, name))
 
 
 def page_by_arms(Model, domain, offset, limit, order, fixed):
@@ -96,14 +95,8 @@ def page_by_arms(Model, domain, offset, limit, order, fixed):
         order = Model._order
     if 'id' not in {oexpr for oexpr, _ in order}:
         order = [*order, ('id', None)]
-    rule_key = None
-    if rule_arm_count.CONVERT_ONCE and plain(Model, [conjuncts, arms]):
-        rule_key = (Model, frozen(conjuncts), frozen(arms))
-    tables, conjunct, arm_expressions = _converted_rule(
-        Model, conjuncts, arms, rule_key)
-    tables, expression = Model.search_domain(searched, tables=tables)
-    if conjunct is not None:
-        expression &= conjunct
+    tables, expression, arm_expressions = branch_conditions(
+        Model, searched, conjuncts, arms, rule_key(Model, conjuncts, arms))
     joined = len(tables)
     order_by = []
     for oexpr, otype in order:
@@ -118,7 +111,6 @@ def page_by_arms(Model, domain, offset, limit, order, fixed):
     super(ModelSQL, Model).search(
         domain, offset=offset, limit=limit, order=order)
     main, _ = tables[None]
-    expression = FormattedOnce(expression)
     from_ = convert_from(None, tables)
     branches = []
     for arm_expression in arm_expressions:
